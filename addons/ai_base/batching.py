@@ -1,0 +1,49 @@
+"""ORM glue: run work over many records in batches so that one bad record never kills a scheduled batch."""
+import logging
+
+from odoo.modules import module as odoo_module
+
+from .tools.chunks import split_every
+
+_logger = logging.getLogger(__name__)
+
+
+def process_in_batches(records, batch_fn, batch_size=500, label="records", commit=True):
+    """Call ``batch_fn(batch)`` on ``records`` in chunks of ``batch_size``.
+
+    A chunk that raises is retried record by record, each inside its own savepoint, so a bad
+    record is logged and counted while the others of its chunk are still processed.
+    Progress is committed per chunk (through ``ir.cron._commit_progress`` inside a cron) unless
+    ``commit`` is false or the registry runs tests.
+
+    :return: dict with ``processed``, ``failed`` counts and ``errors`` (record id -> message)
+    """
+    env = records.env
+    # a test cursor must never be committed
+    do_commit = commit and not odoo_module.current_test
+    stats = {"processed": 0, "failed": 0, "errors": {}}
+    remaining = len(records)
+    for ids in split_every(batch_size, records.ids):
+        batch = records.browse(ids)
+        try:
+            with env.cr.savepoint():
+                batch_fn(batch)
+            done = len(batch)
+        except Exception:  # noqa: BLE001 - isolate the faulty record below
+            done = 0
+            for record in batch:
+                try:
+                    with env.cr.savepoint():
+                        batch_fn(record)
+                    done += 1
+                except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
+                    stats["failed"] += 1
+                    stats["errors"][record.id] = str(exc)[:500]
+                    _logger.warning("%s: %s %s skipped: %s", label, record._name, record.id, exc)
+        stats["processed"] += done
+        remaining -= len(batch)
+        if do_commit:
+            env["ir.cron"]._commit_progress(len(batch), remaining=remaining)
+    if stats["failed"]:
+        _logger.warning("%s: %d processed, %d failed", label, stats["processed"], stats["failed"])
+    return stats

@@ -1,0 +1,61 @@
+import numpy as np
+
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.ai_base.batching import process_in_batches
+from odoo.addons.ai_base.tools import dumps_model, loads_model, split_every
+
+
+@tagged("post_install", "-at_install", "ai_base")
+class TestAiBase(TransactionCase):
+    def test_store_versions_and_archive_previous(self):
+        Model = self.env["ai.trained.model"]
+        first = Model._store("unit_test", "Unit test model", {"w": np.arange(3.0)}, metrics={"auc": 0.8},
+                             n_samples=120)
+        second = Model._store("unit_test", "Unit test model", {"w": np.arange(4.0)}, metrics={"auc": 0.85})
+        self.assertEqual((first.version, second.version), (1, 2))
+        self.assertEqual(first.state, "archived")
+        self.assertFalse(first.active)
+        self.assertEqual(Model._get_active("unit_test"), second)
+        np.testing.assert_array_equal(second._load_payload()["w"], np.arange(4.0))
+        self.assertIn("auc: 0.85", second.metrics_summary)
+
+    def test_insufficient_history_does_not_retire_model_in_use(self):
+        Model = self.env["ai.trained.model"]
+        in_use = Model._store("unit_test2", "Model", {"a": 1})
+        Model._store("unit_test2", "Model", None, state="insufficient", note="12 won, 3 lost")
+        self.assertEqual(in_use.state, "active")
+        self.assertEqual(Model._get_active("unit_test2"), in_use)
+
+    def test_payload_is_json_not_pickle(self):
+        data = dumps_model({"x": np.array([[1, 2], [3, 4]], dtype=np.int64), "name": "é", "f": np.float64(0.5)})
+        back = loads_model(data)
+        self.assertEqual(back["x"].tolist(), [[1, 2], [3, 4]])
+        self.assertEqual(back["name"], "é")
+        with self.assertRaises(TypeError):
+            dumps_model({"obj": object()})
+
+    def test_batches_isolate_a_bad_record(self):
+        partners = self.env["res.partner"].create([{"name": f"P{i}"} for i in range(7)])
+        bad = partners[3]
+
+        def rename(batch):
+            for partner in batch:
+                if partner == bad:
+                    raise ValueError("bad record")
+                partner.name = partner.name + " ok"
+
+        stats = process_in_batches(partners, rename, batch_size=3, label="test")
+        self.assertEqual((stats["processed"], stats["failed"]), (6, 1))
+        self.assertIn(bad.id, stats["errors"])
+        self.assertTrue(all(p.name.endswith(" ok") for p in partners - bad))
+        self.assertEqual(bad.name, "P3")
+        self.assertEqual([len(c) for c in split_every(3, range(7))], [3, 3, 1])
+
+    def test_user_reads_but_cannot_write_models(self):
+        user = self.env["res.users"].create({"name": "Plain user", "login": "ai_plain_user",
+                                             "group_ids": [(6, 0, [self.env.ref("base.group_user").id])]})
+        rec = self.env["ai.trained.model"]._store("unit_test3", "Model", {"a": 1})
+        self.assertEqual(rec.with_user(user).read(["name"])[0]["name"], "Model")
+        with self.assertRaises(Exception):
+            rec.with_user(user).write({"name": "x"})

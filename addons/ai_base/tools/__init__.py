@@ -1,0 +1,3 @@
+"""Pure-Python helpers shared by the AI modules (no Odoo import)."""
+from .chunks import split_every
+from .serialize import dumps_model, loads_model

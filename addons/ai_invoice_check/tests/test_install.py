@@ -1,0 +1,9 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install", "ai_invoice_check")
+class TestAiInvoiceCheckInstall(TransactionCase):
+    def test_module_and_dependencies_installed(self):
+        modules = self.env["ir.module.module"].search([("name", "in", ["ai_invoice_check", "account", "purchase"])])
+        self.assertEqual(set(modules.mapped("state")), {"installed"})
+        self.assertEqual(len(modules), 3)

@@ -1,0 +1,16 @@
+{
+    "name": "AI Lead Scoring",
+    "summary": "Learned conversion probability for every lead, its reasons, best time and channel to call, drafted follow-ups",
+    "version": "19.0.1.0.0",
+    "category": "Sales/CRM",
+    "license": "LGPL-3",
+    "author": "AI Suite for Odoo",
+    "website": "https://github.com/odoo-ai-suite/odoo-ai-suite",
+    "depends": ["ai_base", "crm"],
+    "external_dependencies": {"python": ["numpy", "pandas", "scikit-learn"]},
+    "data": [
+        "security/ir.model.access.csv",
+    ],
+    "installable": True,
+    "application": True,
+}

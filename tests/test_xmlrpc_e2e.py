@@ -1,0 +1,87 @@
+"""End to end: the real Odoo server, started on a free port, driven over XML-RPC like an integration would."""
+import subprocess
+import time
+import urllib.request
+import xmlrpc.client
+
+import pytest
+
+from odoo_harness import REPO, free_port, odoo_command
+
+SUITE = ["ai_base", "ai_lead_scoring", "ai_invoice_check", "ai_stock_forecast", "crm_erp_bridge"]
+
+
+@pytest.fixture(scope="module")
+def server(odoo_run):
+    cmd, _pg = odoo_command()
+    port = free_port()
+    args = cmd + ["-d", odoo_run.db, f"--db-filter=^{odoo_run.db}$", f"--http-port={port}",
+                  "--http-interface=127.0.0.1", "--workers=0", "--max-cron-threads=0", "--log-level=warn"]
+    log = open(odoo_run.log_path.with_suffix(".server.log"), "w")
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/web/health", timeout=5) as resp:
+                if resp.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"Odoo did not start on {url}: see {log.name}")
+        time.sleep(0.5)
+    yield url, odoo_run.db
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def rpc(server):
+    url, db = server
+    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", allow_none=True)
+    uid = common.authenticate(db, "admin", "admin", {})
+    assert uid, "admin/admin could not log in"
+    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+
+    def call(model, method, *args, **kw):
+        return models.execute_kw(db, uid, "admin", model, method, list(args), kw)
+
+    call.common = common
+    return call
+
+
+def test_server_version(rpc):
+    assert rpc.common.version()["server_serie"] == "19.0"
+
+
+def test_suite_modules_installed(rpc):
+    rows = rpc("ir.module.module", "search_read", [("name", "in", SUITE)], fields=["name", "state"])
+    assert {r["name"]: r["state"] for r in rows} == {name: "installed" for name in SUITE}
+
+
+def test_create_lead_and_read_it_back(rpc):
+    partner_id = rpc("res.partner", "create", {"name": "Brasserie Dupont", "email": "achats@brasserie-dupont.fr",
+                                                "is_company": True})
+    lead_id = rpc("crm.lead", "create", {"name": "Equip the new bar", "partner_id": partner_id,
+                                         "type": "opportunity", "expected_revenue": 12500.0,
+                                         "email_from": "achats@brasserie-dupont.fr"})
+    [lead] = rpc("crm.lead", "read", [lead_id], fields=["name", "partner_id", "expected_revenue", "type",
+                                                        "probability", "stage_id"])
+    assert lead["name"] == "Equip the new bar"
+    assert lead["partner_id"][0] == partner_id
+    assert lead["expected_revenue"] == 12500.0
+    assert lead["type"] == "opportunity"
+    assert 0.0 <= lead["probability"] <= 100.0
+    assert lead["stage_id"]
+
+
+def test_wrong_password_is_refused(server):
+    url, db = server
+    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+    assert not common.authenticate(db, "admin", "not-the-password", {})
