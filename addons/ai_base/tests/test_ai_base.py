@@ -1,5 +1,6 @@
 import numpy as np
 
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.ai_base.batching import process_in_batches
@@ -52,10 +53,21 @@ class TestAiBase(TransactionCase):
         self.assertEqual(bad.name, "P3")
         self.assertEqual([len(c) for c in split_every(3, range(7))], [3, 3, 1])
 
-    def test_user_reads_but_cannot_write_models(self):
+    def test_plain_user_cannot_read_models(self):
         user = self.env["res.users"].create({"name": "Plain user", "login": "ai_plain_user",
                                              "group_ids": [(6, 0, [self.env.ref("base.group_user").id])]})
         rec = self.env["ai.trained.model"]._store("unit_test3", "Model", {"a": 1})
-        self.assertEqual(rec.with_user(user).read(["name"])[0]["name"], "Model")
-        with self.assertRaises(Exception):
-            rec.with_user(user).write({"name": "x"})
+        with self.assertRaises(AccessError):
+            rec.with_user(user).read(["name"])
+        manager = self.env["res.users"].create({"name": "AI manager", "login": "ai_manager_user",
+                                                "group_ids": [(6, 0, [self.env.ref("ai_base.group_ai_manager").id])]})
+        self.assertEqual(rec.with_user(manager).read(["name"])[0]["name"], "Model")
+
+    def test_models_of_another_company_are_hidden(self):
+        other = self.env["res.company"].create({"name": "Other AI company"})
+        rec = self.env["ai.trained.model"]._store("unit_test4", "Model", {"a": 1}, company=other)
+        manager = self.env["res.users"].create({
+            "name": "AI manager 2", "login": "ai_manager_user2", "company_id": self.env.company.id,
+            "company_ids": [(6, 0, [self.env.company.id])],
+            "group_ids": [(6, 0, [self.env.ref("ai_base.group_ai_manager").id])]})
+        self.assertFalse(self.env["ai.trained.model"].with_user(manager).search([("id", "=", rec.id)]))
