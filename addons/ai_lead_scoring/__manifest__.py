@@ -1,6 +1,7 @@
 {
     "name": "AI Lead Scoring",
-    "summary": "Learned conversion probability for every lead, its reasons, best time and channel to call, drafted follow-ups",
+    "summary": "Learned conversion probability for every lead, its reasons, best time and channel to call, "
+               "drafted follow-ups",
     "version": "19.0.1.0.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
@@ -10,6 +11,10 @@
     "external_dependencies": {"python": ["numpy", "pandas", "scikit-learn"]},
     "data": [
         "security/ir.model.access.csv",
+        "data/ai_lead_scoring_data.xml",
+        "data/ir_cron_data.xml",
+        "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "installable": True,
     "application": True,

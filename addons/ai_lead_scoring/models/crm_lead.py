@@ -1,0 +1,556 @@
+import json
+import logging
+import time
+from datetime import timedelta
+
+import pytz
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, html2plaintext
+
+from odoo.addons.ai_base.batching import process_in_batches
+
+from ..engagement import Attempt, best_channel, best_time, classify_outcome, draft_followup
+from ..scoring import FeatureSpec, InsufficientHistory, Scorer, train
+from .lead_features import CATEGORICAL, MULTI, NUMERIC, TEXT, feature_labels, read_exchanges, read_lead_features
+
+_logger = logging.getLogger(__name__)
+
+MODEL_KIND = "lead_scoring"
+BANDS = [(75, "A"), (50, "B"), (25, "C"), (0, "D")]
+MINUS = "\u2212"
+TREND_POINTS = 3  # a change of at least this many points is a trend
+REPLY_WINDOW = timedelta(hours=72)  # an email "reached" the prospect when a reply came within this window
+# fields whose change makes a lead worth rescoring at once
+SCORING_TRIGGER_FIELDS = {"source_id", "medium_id", "campaign_id", "country_id", "lang_id", "team_id", "user_id",
+                          "expected_revenue", "email_from", "phone", "tag_ids", "description", "partner_id",
+                          "stage_id"}
+
+
+def band_of(score):
+    return next(band for floor, band in BANDS if score >= floor)
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    ai_score = fields.Integer("AI Score", readonly=True, copy=False, index=True, aggregator="avg",
+                              help="Learned probability (0-100) that this lead converts, from your own won/lost history")
+    ai_probability = fields.Float("AI Probability", readonly=True, copy=False, digits=(5, 2), aggregator="avg")
+    ai_band = fields.Selection([("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")], "AI Band", readonly=True,
+                               copy=False, index=True, help="A: 75-100, B: 50-74, C: 25-49, D: 0-24")
+    ai_score_previous = fields.Integer("Previous AI Score", readonly=True, copy=False)
+    ai_trend = fields.Selection([("up", "Rising"), ("flat", "Stable"), ("down", "Falling")], "AI Trend",
+                                readonly=True, copy=False)
+    ai_reasons = fields.Json("AI Reasons", readonly=True, copy=False)
+    ai_reasons_text = fields.Text("Why this score", compute="_compute_ai_reasons_text")
+    ai_scored_on = fields.Datetime("Scored on", readonly=True, copy=False)
+    ai_model_version = fields.Integer("Model version", readonly=True, copy=False,
+                                      help="0: not enough history yet, Odoo's own probability is shown")
+    ai_best_weekday = fields.Selection([(str(i), day) for i, day in enumerate(
+        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])],
+        "Best weekday", readonly=True, copy=False)
+    ai_best_hour_start = fields.Integer("Best hour from", readonly=True, copy=False)
+    ai_best_hour_end = fields.Integer("Best hour to", readonly=True, copy=False)
+    ai_best_time_evidence = fields.Integer("Best time evidence", readonly=True, copy=False,
+                                           help="Past attempts on this prospect behind the best time")
+    ai_best_time = fields.Char("Best time", compute="_compute_ai_best_time")
+    ai_best_channel = fields.Char("Best channel", readonly=True, copy=False,
+                                  help="email, phone, linkedin or activity_<id> for another activity type")
+    ai_best_channel_label = fields.Char("Best channel ", compute="_compute_ai_best_time")
+    ai_best_channel_evidence = fields.Integer("Best channel evidence", readonly=True, copy=False)
+    ai_last_exchange = fields.Datetime("Last exchange", readonly=True, copy=False)
+    ai_followup_subject = fields.Char("Follow-up subject", readonly=True, copy=False)
+    ai_followup_draft = fields.Text("Follow-up draft", readonly=True, copy=False)
+    ai_followup_kind = fields.Selection([("email", "Email"), ("call_script", "Call script"),
+                                         ("message", "Message")], readonly=True, copy=False)
+
+    # ------------------------------------------------------------------------------------------
+    # Display
+
+    @api.depends("ai_reasons", "ai_model_version")
+    def _compute_ai_reasons_text(self):
+        for lead in self:
+            lines = []
+            for reason in lead.ai_reasons or []:
+                points = reason.get("points") or 0
+                if abs(points) >= 0.5:
+                    sign = "+" if points > 0 else MINUS
+                    lines.append(f"{reason.get('label')} {sign}{abs(round(points))}")
+                else:
+                    lines.append(reason.get("label") or "")
+            lead.ai_reasons_text = "\n".join(lines)
+
+    @api.depends("ai_best_weekday", "ai_best_hour_start", "ai_best_hour_end", "ai_best_channel")
+    def _compute_ai_best_time(self):
+        weekday_labels = dict(self._fields["ai_best_weekday"]._description_selection(self.env))
+        channel_labels = {"email": _("Email"), "phone": _("Phone"), "linkedin": _("LinkedIn"),
+                          "meeting": _("Meeting")}
+        for lead in self:
+            if lead.ai_best_weekday:
+                lead.ai_best_time = _("%(day)s %(start)s\u2013%(end)s (their time)",
+                                      day=weekday_labels[lead.ai_best_weekday], start=lead.ai_best_hour_start,
+                                      end=lead.ai_best_hour_end)
+            else:
+                lead.ai_best_time = False
+            channel = lead.ai_best_channel or ""
+            if channel.startswith("activity_"):
+                activity_type = self.env["mail.activity.type"].browse(int(channel.split("_")[1])).exists()
+                lead.ai_best_channel_label = activity_type.name or channel
+            else:
+                lead.ai_best_channel_label = channel_labels.get(channel, channel) or False
+
+    # ------------------------------------------------------------------------------------------
+    # Training
+
+    def _ai_feature_spec(self):
+        return FeatureSpec(categorical=CATEGORICAL, numeric=NUMERIC, multi=MULTI, text=TEXT,
+                           labels=feature_labels(self.env))
+
+    @api.model
+    def _ai_train_company(self, company, min_per_class=None):
+        """Train the company's model (and one per sales team with enough history) on closed leads."""
+        icp = self.env["ir.config_parameter"].sudo()
+        min_per_class = min_per_class or int(icp.get_param("ai_lead_scoring.min_per_class", 50))
+        half_life = float(icp.get_param("ai_lead_scoring.recency_half_life_days", 365) or 0) or None
+        self.env.cr.execute(SQL(
+            "SELECT id, team_id, won_status, EXTRACT(EPOCH FROM COALESCE(date_closed, write_date)) / 86400 "
+            "FROM crm_lead WHERE company_id = %s AND won_status IN ('won', 'lost') ORDER BY id", company.id))
+        rows = self.env.cr.fetchall()
+        results = self.env["ai.trained.model"]
+        scopes = [("", [r for r in rows])]
+        by_team = {}
+        for row in rows:
+            by_team.setdefault(row[1], []).append(row)
+        for team_id, team_rows in by_team.items():
+            won = sum(r[2] == "won" for r in team_rows)
+            if team_id and won >= min_per_class and len(team_rows) - won >= min_per_class and len(by_team) > 1:
+                scopes.append((f"team:{team_id}", team_rows))
+        for scope, scope_rows in scopes:
+            results |= self._ai_train_scope(company, scope, scope_rows, min_per_class, half_life)
+        return results
+
+    def _ai_train_scope(self, company, scope, rows, min_per_class, half_life):
+        Model = self.env["ai.trained.model"]
+        team = self.env["crm.team"].browse(int(scope.split(":")[1])) if scope else None
+        name = _("Lead scoring \u2014 %s", team.name) if team else _("Lead scoring \u2014 %s", company.name)
+        ids = [r[0] for r in rows]
+        start = time.monotonic()
+        try:
+            frame = read_lead_features(self.env, ids) if ids else None
+            if frame is None:
+                raise InsufficientHistory(0, 0, min_per_class)
+            frame = frame.loc[ids]
+            y = (frame["won_status"] == "won").astype(int).to_numpy()
+            order = [r[3] for r in rows]
+            payload, metrics = train(frame, y, order, self._ai_feature_spec(), min_per_class=min_per_class,
+                                     recency_half_life=half_life)
+        except InsufficientHistory as exc:
+            note = _("Not enough closed history to learn from (%(won)s won, %(lost)s lost; at least %(min)s of each "
+                     "are needed). Odoo's own probability is kept.", won=exc.n_won, lost=exc.n_lost, min=min_per_class)
+            return Model._store(MODEL_KIND, name, None, scope=scope, company=company, n_samples=len(ids),
+                                state="insufficient", note=note,
+                                metrics={"n_won": exc.n_won, "n_lost": exc.n_lost})
+        return Model._store(MODEL_KIND, name, payload, scope=scope, company=company, metrics=metrics,
+                            n_samples=len(ids), train_seconds=time.monotonic() - start)
+
+    @api.model
+    def _cron_ai_retrain_models(self):
+        for company in self.env["res.company"].search([]):
+            try:
+                with self.env.cr.savepoint():
+                    self.with_company(company)._ai_train_company(company)
+            except Exception:
+                _logger.exception("Lead scoring: training failed for company %s", company.name)
+        self._cron_ai_rescore_leads()
+
+    # ------------------------------------------------------------------------------------------
+    # Scoring
+
+    def _ai_scorers(self, company):
+        """{scope: (trained model record, Scorer)} of the company's models in use."""
+        models_ = self.env["ai.trained.model"].sudo().search([("kind", "=", MODEL_KIND), ("state", "=", "active"),
+                                                              ("company_id", "=", company.id)])
+        return {m.scope: (m, Scorer(m._load_payload())) for m in models_}
+
+    def _ai_compute_scores(self):
+        """Score these leads; returns {lead id: dict(score, probability, band, reasons, version)}."""
+        results = {}
+        frame = read_lead_features(self.env, self.ids)
+        for company_id, company_frame in frame.groupby("company_id", dropna=False):
+            company = self.env["res.company"].browse(int(company_id)) if company_id == company_id else self.env.company
+            scorers = self._ai_scorers(company)
+            for scope_key, part in company_frame.groupby(
+                    lambda i, cf=company_frame, s=scorers: (f"team:{int(cf.at[i, 'team_id'])}"
+                                                            if cf.at[i, "team_id"] == cf.at[i, "team_id"]
+                                                            and f"team:{int(cf.at[i, 'team_id'])}" in s else "")):
+                if scope_key not in scorers:
+                    results.update(self._ai_native_scores(part.index))
+                    continue
+                model, scorer = scorers[scope_key]
+                probabilities = scorer.predict_proba(part)
+                reasons = scorer.explain(part, top=3)
+                for lead_id, proba, lead_reasons in zip(part.index, probabilities, reasons):
+                    score = int(round(float(proba) * 100))
+                    results[int(lead_id)] = {
+                        "score": score, "probability": round(float(proba) * 100, 2), "band": band_of(score),
+                        "version": model.version,
+                        "reasons": [{"label": r["label"], "points": round(float(r["points"]), 1)} for r in lead_reasons],
+                    }
+        return results
+
+    def _ai_native_scores(self, lead_ids):
+        """Not enough history yet: keep Odoo's own probability and say so."""
+        note = _("Not enough won/lost history for the AI model yet: Odoo's own probability is shown")
+        results = {}
+        for lead in self.browse([int(i) for i in lead_ids]):
+            score = int(round(lead.probability or 0))
+            results[lead.id] = {"score": score, "probability": float(lead.probability or 0), "band": band_of(score),
+                                "version": 0, "reasons": [{"label": note, "points": 0}]}
+        return results
+
+    def _ai_write_scores(self, results):
+        """Write scores with one UPDATE, skipping rows another transaction holds (they are picked up next run)."""
+        if not results:
+            return []
+        write_probability = self.env["ir.config_parameter"].sudo().get_param("ai_lead_scoring.write_probability")
+        values = SQL(", ").join(
+            SQL("(%s, %s, %s, %s, %s::jsonb, %s)", lead_id, r["score"], r["probability"], r["band"],
+                json.dumps(r["reasons"]), r["version"])
+            for lead_id, r in results.items())
+        probability = SQL(
+            ", probability = CASE WHEN v.version > 0 AND l.won_status = 'pending' THEN v.prob ELSE l.probability END"
+        ) if write_probability else SQL()
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            UPDATE crm_lead l
+               SET ai_score_previous = l.ai_score,
+                   ai_trend = CASE WHEN l.ai_score IS NULL THEN 'flat'
+                                   WHEN v.score - l.ai_score >= %(t)s THEN 'up'
+                                   WHEN l.ai_score - v.score >= %(t)s THEN 'down' ELSE 'flat' END,
+                   ai_score = v.score, ai_probability = v.prob, ai_band = v.band, ai_reasons = v.reasons,
+                   ai_model_version = v.version, ai_scored_on = now() AT TIME ZONE 'UTC' %(probability)s
+              FROM (VALUES %(values)s) AS v(id, score, prob, band, reasons, version)
+             WHERE l.id = v.id
+               AND l.id IN (SELECT id FROM crm_lead WHERE id = ANY(%(ids)s) FOR UPDATE SKIP LOCKED)
+         RETURNING l.id
+            """, t=TREND_POINTS, values=values, ids=list(results), probability=probability))
+        written = [row[0] for row in self.env.cr.fetchall()]
+        fnames = ["ai_score_previous", "ai_trend", "ai_score", "ai_probability", "ai_band", "ai_reasons",
+                  "ai_model_version", "ai_scored_on"] + (["probability"] if write_probability else [])
+        self.browse(written).invalidate_recordset(fnames)
+        return written
+
+    def _ai_rescore(self):
+        """Score these leads now and write the result."""
+        leads = self.exists()
+        if not leads:
+            return []
+        return leads.sudo()._ai_write_scores(leads.sudo()._ai_compute_scores())
+
+    @api.model
+    def _ai_open_leads_domain(self):
+        return [("won_status", "=", "pending"), ("active", "=", True)]
+
+    @api.model
+    def _cron_ai_rescore_leads(self):
+        """Nightly: rescore every open lead and opportunity, in batches; a bad lead is logged and skipped."""
+        leads = self.sudo().search(self._ai_open_leads_domain(), order="id")
+        batch = int(self.env["ir.config_parameter"].sudo().get_param("ai_base.batch_size", 500) or 500)
+        return process_in_batches(leads, lambda b: b._ai_rescore(), batch_size=max(batch, 1000),
+                                  label="Lead scoring")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads._ai_rescore_safely()
+        return leads
+
+    def write(self, vals):
+        result = super().write(vals)
+        if SCORING_TRIGGER_FIELDS.intersection(vals) and not self.env.context.get("ai_no_rescore"):
+            self._ai_rescore_safely()
+        return result
+
+    def _ai_rescore_safely(self):
+        """Rescore after a relevant change; never blocks the user's save."""
+        if self.env.context.get("ai_no_rescore") or self.env.context.get("install_mode"):
+            return
+        try:
+            with self.env.cr.savepoint():
+                self._ai_rescore()
+        except Exception:  # noqa: BLE001 - scoring must never prevent saving a lead
+            _logger.exception("Lead scoring: rescoring leads %s after a change failed", self.ids)
+
+    # ------------------------------------------------------------------------------------------
+    # Engagement: best time, best channel, follow-up draft
+
+    def _ai_timezone(self):
+        self.ensure_one()
+        tz = self.partner_id.tz or (self.country_id.code and pytz.country_timezones.get(self.country_id.code, [None])[0])
+        tz = tz or self.user_id.tz or self.company_id.partner_id.tz or "UTC"
+        try:
+            return pytz.timezone(tz)
+        except pytz.UnknownTimeZoneError:
+            return pytz.utc
+
+    @api.model
+    def _ai_attempts(self, exchanges, timezones):
+        """Turn exchanges into contact attempts: {lead id: [Attempt]} in each prospect's local time."""
+        by_lead = {}
+        for lead_id, date, outgoing, channel, body in exchanges:
+            by_lead.setdefault(lead_id, []).append((date, outgoing, channel, body))
+        attempts = {}
+        for lead_id, rows in by_lead.items():
+            tz = timezones.get(lead_id, pytz.utc)
+            out = []
+            for index, (date, outgoing, channel, body) in enumerate(rows):
+                if not outgoing:
+                    continue
+                if channel in ("phone", "meeting"):
+                    success = channel == "meeting" or classify_outcome(html2plaintext(body or ""))
+                else:
+                    success = any(not o and date < d <= date + REPLY_WINDOW for d, o, _c, _b in rows[index + 1:])
+                local = pytz.utc.localize(date).astimezone(tz)
+                out.append(Attempt(channel, local.weekday(), local.hour, success))
+            attempts[lead_id] = out
+        return attempts
+
+    def _ai_refresh_engagement(self):
+        """Best time, best channel and follow-up draft of these leads, written in one UPDATE."""
+        leads = self.exists()
+        if not leads:
+            return
+        company_leads = self.sudo().search([("company_id", "in", leads.company_id.ids)])
+        exchanges = read_exchanges(self.env, company_leads.ids)
+        touched = {row[0] for row in exchanges} | set(leads.ids)
+        context_leads = self.sudo().browse(list(touched))
+        timezones = {lead.id: lead._ai_timezone() for lead in context_leads}
+        attempts = self._ai_attempts(exchanges, timezones)
+        group_key = {lead.id: (lead.country_id.id, lead.source_id.id) for lead in context_leads}
+        groups, everyone = {}, []
+        for lead_id, lead_attempts in attempts.items():
+            groups.setdefault(group_key.get(lead_id), []).extend(lead_attempts)
+            everyone.extend(lead_attempts)
+        last_incoming = {}
+        last_any = {}
+        for lead_id, date, outgoing, _channel, body in exchanges:
+            last_any[lead_id] = date
+            if not outgoing:
+                last_incoming[lead_id] = (date, body)
+        now = fields.Datetime.now()
+        rows = []
+        for lead in leads:
+            own = attempts.get(lead.id, [])
+            group = [a for a in groups.get(group_key.get(lead.id), []) if a not in own] if own else groups.get(
+                group_key.get(lead.id), [])
+            voice = [a for a in own if a.channel == "phone"], [a for a in group if a.channel == "phone"], \
+                [a for a in everyone if a.channel == "phone"]
+            when = best_time(*voice) if any(voice) else best_time(own, group, everyone)
+            channel = best_channel([a for a in own if a.channel != "meeting"],
+                                   [a for a in group if a.channel != "meeting"],
+                                   [a for a in everyone if a.channel != "meeting"])
+            last = last_any.get(lead.id) or lead.create_date
+            incoming = last_incoming.get(lead.id)
+            facts = {
+                "lang": lead.lang_id.code or lead.partner_id.lang or lead.company_id.partner_id.lang,
+                "channel": (channel or {}).get("channel", "email"),
+                "prospect": lead.partner_name or lead.partner_id.commercial_partner_id.name or lead.name,
+                "contact": lead.contact_name or (lead.partner_id.name if not lead.partner_id.is_company else ""),
+                "salesperson": lead.user_id.name, "company": lead.company_id.name, "topic": lead.name,
+                "need": html2plaintext(lead.description or ""),
+                "products": lead._ai_quoted_products(),
+                "days_quiet": max((now - last).days, 0) if last else None,
+                "last_incoming": html2plaintext(incoming[1] or "") if incoming else None,
+                "last_incoming_days": max((now - incoming[0]).days, 0) if incoming else None,
+                "best_time": when,
+            }
+            draft = draft_followup(facts)
+            rows.append((lead.id, str(when["weekday"]) if when else None, when["start_hour"] if when else 0,
+                         when["end_hour"] if when else 0, when["evidence"] if when else 0,
+                         channel["channel"] if channel else None, channel["evidence"] if channel else 0,
+                         last, draft["subject"], draft["body"], draft["kind"]))
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            UPDATE crm_lead l SET ai_best_weekday = v.wd, ai_best_hour_start = v.hs, ai_best_hour_end = v.he,
+                   ai_best_time_evidence = v.te, ai_best_channel = v.ch, ai_best_channel_evidence = v.ce,
+                   ai_last_exchange = v.last, ai_followup_subject = v.subj, ai_followup_draft = v.body,
+                   ai_followup_kind = v.kind
+              FROM (VALUES %s) AS v(id, wd, hs, he, te, ch, ce, last, subj, body, kind)
+             WHERE l.id = v.id AND l.id IN (SELECT id FROM crm_lead WHERE id = ANY(%s) FOR UPDATE SKIP LOCKED)
+            """,
+            SQL(", ").join(SQL("(%s, %s, %s::int, %s::int, %s::int, %s, %s::int, %s::timestamp, %s, %s, %s)", *row)
+                           for row in rows),
+            [row[0] for row in rows]))
+        leads.invalidate_recordset(["ai_best_weekday", "ai_best_hour_start", "ai_best_hour_end",
+                                    "ai_best_time_evidence", "ai_best_channel", "ai_best_channel_evidence",
+                                    "ai_last_exchange", "ai_followup_subject", "ai_followup_draft",
+                                    "ai_followup_kind"])
+
+    def _ai_quoted_products(self):
+        """Products on this opportunity's quotations (when Sales is installed)."""
+        self.ensure_one()
+        if "order_ids" not in self._fields:
+            return []
+        return self.order_ids.order_line.product_id.mapped("display_name")
+
+    @api.model
+    def _cron_ai_refresh_engagement(self):
+        leads = self.sudo().search(self._ai_open_leads_domain() + [("type", "=", "opportunity")], order="id")
+        return process_in_batches(leads, lambda b: b._ai_refresh_engagement(), batch_size=500,
+                                  label="Lead engagement")
+
+    # ------------------------------------------------------------------------------------------
+    # Automatic follow-up
+
+    def _ai_next_slot(self, now=None):
+        """The next date (in the prospect's time zone) matching the best weekday, as a date."""
+        self.ensure_one()
+        tz = self._ai_timezone()
+        local = pytz.utc.localize(now or fields.Datetime.now()).astimezone(tz)
+        if not self.ai_best_weekday:
+            return (local + timedelta(days=1)).date()
+        days = (int(self.ai_best_weekday) - local.weekday()) % 7
+        if days == 0 and local.hour >= (self.ai_best_hour_end or 18):
+            days = 7
+        return (local + timedelta(days=days)).date()
+
+    def _ai_activity_type(self):
+        self.ensure_one()
+        channel = self.ai_best_channel or "email"
+        if channel.startswith("activity_"):
+            found = self.env["mail.activity.type"].browse(int(channel.split("_")[1])).exists()
+            if found:
+                return found
+        xmlids = {"phone": "mail.mail_activity_data_call", "linkedin": "ai_lead_scoring.mail_activity_type_linkedin"}
+        return self.env.ref(xmlids.get(channel, "mail.mail_activity_data_email"), raise_if_not_found=False) \
+            or self.env.ref("mail.mail_activity_data_todo")
+
+    @api.model
+    def _ai_quiet_leads(self, now=None):
+        """Open opportunities with no exchange for their team's number of days and nothing planned."""
+        now = now or fields.Datetime.now()
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT l.id FROM crm_lead l
+         LEFT JOIN crm_team t ON t.id = l.team_id
+             WHERE l.active AND l.type = 'opportunity' AND l.won_status = 'pending' AND l.user_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM mail_activity a WHERE a.res_model = 'crm.lead' AND a.res_id = l.id
+                                AND a.active)
+               AND COALESCE((SELECT max(m.date) FROM mail_message m WHERE m.model = 'crm.lead' AND m.res_id = l.id
+                              AND m.message_type IN ('email', 'comment')), l.create_date)
+                   < %s - make_interval(days => COALESCE(NULLIF(t.ai_quiet_days, 0), 7))
+          ORDER BY l.id
+            """, now))
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _cron_ai_followup(self):
+        """Plan a follow-up for every prospect gone quiet: at the best time, through the best channel, with the draft."""
+        quiet = self.sudo()._ai_quiet_leads()
+        return process_in_batches(quiet, lambda b: b._ai_plan_followup(), batch_size=200, label="Lead follow-up")
+
+    def _ai_plan_followup(self):
+        self._ai_refresh_engagement()
+        auto_send = self.env["ir.config_parameter"].sudo().get_param("ai_lead_scoring.auto_send_email")
+        for lead in self:
+            activity_type = lead._ai_activity_type()
+            note = (lead.ai_followup_draft or "").replace("\n", "<br/>")
+            summary = _("Follow-up: %s", lead.ai_best_time) if lead.ai_best_time else _("Follow-up")
+            lead.activity_schedule(activity_type_id=activity_type.id, date_deadline=lead._ai_next_slot(),
+                                   summary=summary, note=note, user_id=lead.user_id.id)
+            if auto_send and lead.ai_followup_kind == "email" and (lead.email_from or lead.partner_id.email):
+                lead.message_post(subject=lead.ai_followup_subject, body=note, message_type="comment",
+                                  subtype_xmlid="mail.mt_comment",
+                                  partner_ids=lead.partner_id.ids)
+
+    # ------------------------------------------------------------------------------------------
+    # User actions
+
+    def action_ai_rescore(self):
+        self.check_access("write")
+        self._ai_rescore()
+        self._ai_refresh_engagement()
+        return True
+
+    def action_ai_explain(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "crm.lead", "res_id": self.id, "view_mode": "form",
+            "views": [(self.env.ref("ai_lead_scoring.crm_lead_view_form_ai_why").id, "form")],
+            "target": "new", "name": _("Why this score?"),
+        }
+
+    def action_ai_followup(self):
+        """Open the mail composer with the drafted email, or log the call script."""
+        self.ensure_one()
+        if not self.ai_followup_draft:
+            self._ai_refresh_engagement()
+        if self.ai_followup_kind == "email":
+            return {
+                "type": "ir.actions.act_window", "res_model": "mail.compose.message", "view_mode": "form",
+                "target": "new", "name": _("Follow-up"),
+                "context": {"default_model": "crm.lead", "default_res_ids": self.ids,
+                            "default_composition_mode": "comment", "default_subject": self.ai_followup_subject,
+                            "default_body": (self.ai_followup_draft or "").replace("\n", "<br/>"),
+                            "default_partner_ids": self.partner_id.ids},
+            }
+        self.message_post(body=(self.ai_followup_draft or "").replace("\n", "<br/>"),
+                          subject=self.ai_followup_subject, message_type="comment", subtype_xmlid="mail.mt_note")
+        return True
+
+    # ------------------------------------------------------------------------------------------
+    # XML-RPC / JSON-RPC API
+
+    def _ai_readable(self, lead_ids):
+        leads = self.browse(lead_ids).exists()
+        missing = set(lead_ids) - set(leads.ids)
+        if missing:
+            raise UserError(_("No lead with id %s.", ", ".join(map(str, sorted(missing)))))
+        leads.check_access("read")
+        return leads
+
+    @api.model
+    def ai_score_leads(self, lead_ids):
+        """Score the given leads now and return their scores.
+
+        :param lead_ids: list of crm.lead ids the caller may read
+        :return: list of {id, score (0-100), probability (%), band (A-D), trend, previous_score,
+                 reasons [{label, points}], model_version (0 = not enough history, Odoo's probability)}
+        """
+        leads = self._ai_readable(lead_ids)
+        leads.sudo()._ai_rescore()
+        return [{"id": lead.id, "score": lead.ai_score, "probability": lead.ai_probability, "band": lead.ai_band,
+                 "trend": lead.ai_trend, "previous_score": lead.ai_score_previous, "reasons": lead.ai_reasons or [],
+                 "model_version": lead.ai_model_version} for lead in leads.sudo()]
+
+    @api.model
+    def ai_explain(self, lead_ids):
+        """Reasons of the current score of each lead: list of {id, score, reasons [{label, points}], text}."""
+        leads = self._ai_readable(lead_ids)
+        return [{"id": lead.id, "score": lead.ai_score, "reasons": lead.ai_reasons or [],
+                 "text": lead.ai_reasons_text or ""} for lead in leads.sudo()]
+
+    @api.model
+    def ai_next_best_action(self, lead_ids):
+        """When, how and what to send next: list of {id, channel, best_time, best_weekday, best_hours,
+        evidence, days_quiet, draft {kind, subject, body}}."""
+        leads = self._ai_readable(lead_ids)
+        leads.sudo()._ai_refresh_engagement()
+        now = fields.Datetime.now()
+        result = []
+        for lead in leads.sudo():
+            result.append({
+                "id": lead.id, "channel": lead.ai_best_channel or "email", "best_time": lead.ai_best_time or "",
+                "best_weekday": int(lead.ai_best_weekday) if lead.ai_best_weekday else None,
+                "best_hours": [lead.ai_best_hour_start, lead.ai_best_hour_end] if lead.ai_best_weekday else None,
+                "evidence": lead.ai_best_time_evidence,
+                "days_quiet": (now - lead.ai_last_exchange).days if lead.ai_last_exchange else None,
+                "draft": {"kind": lead.ai_followup_kind, "subject": lead.ai_followup_subject,
+                          "body": lead.ai_followup_draft},
+            })
+        return result

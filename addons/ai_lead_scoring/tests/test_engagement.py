@@ -1,0 +1,105 @@
+from datetime import datetime, timedelta
+
+import pytz
+
+from odoo.tests import tagged
+
+from .common import LeadScoringCase
+
+
+@tagged("post_install", "-at_install", "ai_lead_scoring")
+class TestEngagement(LeadScoringCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.prospect = cls.env["res.partner"].create({"name": "Brasserie Dupont", "tz": "Europe/Paris",
+                                                      "email": "claire@dupont.example", "is_company": True})
+        cls.call_type = cls.env.ref("mail.mail_activity_data_call")
+        cls.note = cls.env.ref("mail.mt_note")
+
+    def _log(self, lead, when_local, outgoing, body, activity_type=None, message_type="comment"):
+        """A message on the lead at a local (Paris) time."""
+        utc = pytz.timezone("Europe/Paris").localize(when_local).astimezone(pytz.utc).replace(tzinfo=None)
+        return self.env["mail.message"].create({
+            "model": "crm.lead", "res_id": lead.id, "body": body, "message_type": message_type, "date": utc,
+            "author_id": (self.salesman.partner_id if outgoing else self.prospect).id,
+            "mail_activity_type_id": activity_type.id if activity_type else False,
+            "subtype_id": self.note.id})
+
+    def test_best_time_and_channel_from_calls(self):
+        lead = self._open_lead("Website", partner_id=self.prospect.id)
+        monday = datetime(2025, 3, 3)
+        for week in range(8):
+            base = monday + timedelta(weeks=week)
+            # reached on Tuesdays around 9:30, never on Thursdays afternoon
+            self._log(lead, base + timedelta(days=1, hours=9, minutes=30), True, "Call \u2014 reached, 10 min",
+                      self.call_type)
+            self._log(lead, base + timedelta(days=3, hours=15), True, "Call \u2014 no answer", self.call_type)
+            # emails are never answered
+            self._log(lead, base + timedelta(days=2, hours=11), True, "Proposal attached", message_type="email")
+        lead._ai_refresh_engagement()
+        self.assertEqual(lead.ai_best_weekday, "1")
+        self.assertEqual((lead.ai_best_hour_start, lead.ai_best_hour_end), (8, 10))
+        self.assertEqual(lead.ai_best_time_evidence, 8)
+        self.assertEqual(lead.ai_best_channel, "phone")
+        self.assertIn("Tuesday 8\u201310 (their time)", lead.ai_best_time)
+        self.assertEqual(lead.ai_followup_kind, "call_script")
+
+    def test_draft_in_french_and_english(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        fr = self._open_lead("Referral", partner_id=self.prospect.id, contact_name="Claire Dupont",
+                             lang_id=self.env.ref("base.lang_fr").id,
+                             description="Nous voulons un éclairage chaleureux pour 40 tables.")
+        en = self._open_lead("Referral", partner_id=self.prospect.id, contact_name="Claire Dupont",
+                             lang_id=self.env.ref("base.lang_en").id,
+                             description="We want warm lighting for 40 tables.")
+        (fr | en)._ai_refresh_engagement()
+        self.assertEqual(fr.ai_followup_kind, "email")
+        self.assertTrue(fr.ai_followup_draft.startswith("Bonjour Claire Dupont,"), fr.ai_followup_draft)
+        self.assertIn("éclairage chaleureux pour 40 tables", fr.ai_followup_draft)
+        self.assertTrue(en.ai_followup_draft.startswith("Hello Claire Dupont,"), en.ai_followup_draft)
+        self.assertIn("Sam Seller", en.ai_followup_draft)
+
+    def test_follow_up_opens_the_composer_or_logs_the_script(self):
+        lead = self._open_lead("Website", partner_id=self.prospect.id)
+        lead._ai_refresh_engagement()
+        action = lead.action_ai_followup()
+        self.assertEqual(action["res_model"], "mail.compose.message")
+        self.assertEqual(action["context"]["default_subject"], lead.ai_followup_subject)
+        lead.sudo().write({"ai_followup_kind": "call_script"})
+        before = len(lead.message_ids)
+        lead.action_ai_followup()
+        self.assertEqual(len(lead.message_ids), before + 1)
+
+    def _quiet_lead(self, days):
+        lead = self._open_lead("Website", partner_id=self.prospect.id, email_from="claire@dupont.example")
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE crm_lead SET create_date = now() - make_interval(days => %s) WHERE id = %s",
+                            [days, lead.id])
+        lead.invalidate_recordset()
+        return lead
+
+    def test_quiet_prospect_gets_a_planned_follow_up_once(self):
+        quiet = self._quiet_lead(20)
+        fresh = self._quiet_lead(2)
+        self.env["crm.lead"]._cron_ai_followup()
+        self.assertEqual(len(quiet.activity_ids), 1)
+        activity = quiet.activity_ids
+        self.assertEqual(activity.user_id, self.salesman)
+        self.assertIn("Bonjour" if quiet.lang_id.code == "fr_FR" else "Hello", str(activity.note))
+        self.assertFalse(fresh.activity_ids)
+        self.env["crm.lead"]._cron_ai_followup()  # nothing planned twice
+        self.assertEqual(len(quiet.activity_ids), 1)
+
+    def test_quiet_days_per_team_and_auto_send(self):
+        self.sales_team.ai_quiet_days = 30
+        quiet = self._quiet_lead(20)
+        self.env["crm.lead"]._cron_ai_followup()
+        self.assertFalse(quiet.activity_ids, "20 days is not quiet for a 30-day team")
+        self.sales_team.ai_quiet_days = 10
+        self.env["ir.config_parameter"].sudo().set_param("ai_lead_scoring.auto_send_email", "1")
+        before = len(quiet.message_ids)
+        self.env["crm.lead"]._cron_ai_followup()
+        self.assertEqual(len(quiet.activity_ids), 1)
+        if quiet.ai_followup_kind == "email":
+            self.assertEqual(len(quiet.message_ids), before + 1)
