@@ -13,7 +13,8 @@ from odoo.addons.ai_base.batching import process_in_batches
 
 from ..engagement import Attempt, best_channel, best_time, classify_outcome, draft_followup
 from ..scoring import FeatureSpec, InsufficientHistory, Scorer, train
-from .lead_features import CATEGORICAL, MULTI, NUMERIC, TEXT, feature_labels, read_exchanges, read_lead_features
+from .lead_features import (CATEGORICAL, MULTI, NUMERIC, TEXT, feature_labels, id_filter, read_exchanges,
+                            read_lead_features)
 
 _logger = logging.getLogger(__name__)
 
@@ -35,17 +36,17 @@ def band_of(score):
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
-    ai_score = fields.Integer("AI Score", readonly=True, copy=False, index=True, aggregator="avg",
+    ai_score = fields.Integer("AI Score", readonly=True, copy=False, aggregator="avg",
                               help="Learned probability (0-100) that this lead converts, from your own won/lost history")
     ai_probability = fields.Float("AI Probability", readonly=True, copy=False, digits=(5, 2), aggregator="avg")
     ai_band = fields.Selection([("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")], "AI Band", readonly=True,
-                               copy=False, index=True, help="A: 75-100, B: 50-74, C: 25-49, D: 0-24")
+                               copy=False, help="A: 75-100, B: 50-74, C: 25-49, D: 0-24")
     ai_score_previous = fields.Integer("Previous AI Score", readonly=True, copy=False)
     ai_trend = fields.Selection([("up", "Rising"), ("flat", "Stable"), ("down", "Falling")], "AI Trend",
                                 readonly=True, copy=False)
     ai_reasons = fields.Json("AI Reasons", readonly=True, copy=False)
     ai_reasons_text = fields.Text("Why this score", compute="_compute_ai_reasons_text")
-    ai_scored_on = fields.Datetime("Scored on", readonly=True, copy=False)
+    ai_scored_on = fields.Datetime("Score updated on", readonly=True, copy=False)
     ai_model_version = fields.Integer("Model version", readonly=True, copy=False,
                                       help="0: not enough history yet, Odoo's own probability is shown")
     ai_best_weekday = fields.Selection([(str(i), day) for i, day in enumerate(
@@ -181,10 +182,10 @@ class CrmLead(models.Model):
         for company_id, company_frame in frame.groupby("company_id", dropna=False):
             company = self.env["res.company"].browse(int(company_id)) if company_id == company_id else self.env.company
             scorers = self._ai_scorers(company)
-            for scope_key, part in company_frame.groupby(
-                    lambda i, cf=company_frame, s=scorers: (f"team:{int(cf.at[i, 'team_id'])}"
-                                                            if cf.at[i, "team_id"] == cf.at[i, "team_id"]
-                                                            and f"team:{int(cf.at[i, 'team_id'])}" in s else "")):
+            # each lead is scored by its team's model when the team has one, else by the company's
+            team_scope = "team:" + company_frame["team_id"].fillna(0).astype(int).astype(str)
+            scope = team_scope.where(team_scope.isin(list(scorers)), "")
+            for scope_key, part in company_frame.groupby(scope):
                 if scope_key not in scorers:
                     results.update(self._ai_native_scores(part.index))
                     continue
@@ -234,9 +235,11 @@ class CrmLead(models.Model):
                    ai_model_version = v.version, ai_scored_on = now() AT TIME ZONE 'UTC' %(probability)s
               FROM (VALUES %(values)s) AS v(id, score, prob, band, reasons, version)
              WHERE l.id = v.id
-               AND l.id IN (SELECT id FROM crm_lead WHERE id = ANY(%(ids)s) FOR UPDATE SKIP LOCKED)
+               AND (l.ai_score IS DISTINCT FROM v.score OR l.ai_reasons IS DISTINCT FROM v.reasons
+                    OR l.ai_model_version IS DISTINCT FROM v.version OR l.ai_band IS DISTINCT FROM v.band)
+               AND l.id IN (SELECT id FROM crm_lead WHERE %(filter)s FOR UPDATE SKIP LOCKED)
          RETURNING l.id
-            """, t=TREND_POINTS, values=values, ids=list(results), probability=probability))
+            """, t=TREND_POINTS, values=values, filter=id_filter(SQL("id"), list(results)), probability=probability))
         written = [row[0] for row in self.env.cr.fetchall()]
         fnames = ["ai_score_previous", "ai_trend", "ai_score", "ai_probability", "ai_band", "ai_reasons",
                   "ai_model_version", "ai_scored_on"] + (["probability"] if write_probability else [])
@@ -380,11 +383,12 @@ class CrmLead(models.Model):
                    ai_last_exchange = v.last, ai_followup_subject = v.subj, ai_followup_draft = v.body,
                    ai_followup_kind = v.kind
               FROM (VALUES %s) AS v(id, wd, hs, he, te, ch, ce, last, subj, body, kind)
-             WHERE l.id = v.id AND l.id IN (SELECT id FROM crm_lead WHERE id = ANY(%s) FOR UPDATE SKIP LOCKED)
+             WHERE l.id = v.id
+               AND l.id IN (SELECT id FROM crm_lead WHERE %s FOR UPDATE SKIP LOCKED)
             """,
             SQL(", ").join(SQL("(%s, %s, %s::int, %s::int, %s::int, %s, %s::int, %s::timestamp, %s, %s, %s)", *row)
                            for row in rows),
-            [row[0] for row in rows]))
+            id_filter(SQL("id"), [row[0] for row in rows])))
         leads.invalidate_recordset(["ai_best_weekday", "ai_best_hour_start", "ai_best_hour_end",
                                     "ai_best_time_evidence", "ai_best_channel", "ai_best_channel_evidence",
                                     "ai_last_exchange", "ai_followup_subject", "ai_followup_draft",

@@ -15,6 +15,14 @@ MULTI = ["tags"]
 TEXT = ["description"]
 
 
+def id_filter(column, ids):
+    """``column`` is one of ``ids``: a plain ANY for a few ids, a join on unnest for many (a long constant
+    array makes PostgreSQL estimate every element while planning, which costs more than the query)."""
+    if len(ids) < 1000:
+        return SQL("%s = ANY(%s)", column, list(ids))
+    return SQL("%s IN (SELECT unnest(%s::int[]))", column, list(ids))
+
+
 def feature_labels(env):
     _ = env._
     return {
@@ -60,13 +68,15 @@ def read_lead_features(env, lead_ids):
      LEFT JOIN crm_team team ON team.id = l.team_id
      LEFT JOIN res_partner p ON p.id = l.partner_id
      LEFT JOIN res_partner_industry ind ON ind.id = p.industry_id
-         WHERE l.id = ANY(%(ids)s)
-        """, ids=list(lead_ids)))
-    frame = pd.DataFrame(cr.dictfetchall()).set_index("id")
+         WHERE %(filter)s
+        """, filter=id_filter(SQL('l.id'), lead_ids)))
+    columns = [desc[0] for desc in cr.description]
+    frame = pd.DataFrame.from_records(cr.fetchall(), columns=columns).set_index("id")
 
     cr.execute(SQL(
         "SELECT r.lead_id, array_agg(t.name->>'en_US' ORDER BY t.id) FROM crm_tag_rel r "
-        "JOIN crm_tag t ON t.id = r.tag_id WHERE r.lead_id = ANY(%(ids)s) GROUP BY r.lead_id", ids=list(lead_ids)))
+        "JOIN crm_tag t ON t.id = r.tag_id WHERE %(filter)s GROUP BY r.lead_id",
+        filter=id_filter(SQL("r.lead_id"), lead_ids)))
     tags = dict(cr.fetchall())
     frame["tags"] = [tags.get(i, []) for i in frame.index]
 
@@ -79,7 +89,7 @@ def read_lead_features(env, lead_ids):
               FROM mail_message mm
               JOIN crm_lead l ON l.id = mm.res_id
          LEFT JOIN mail_activity_type at ON at.id = mm.mail_activity_type_id
-             WHERE mm.model = 'crm.lead' AND mm.res_id = ANY(%(ids)s)
+             WHERE mm.model = 'crm.lead' AND %(filter)s
                AND mm.message_type IN ('email', 'comment')
                AND mm.date <= COALESCE(l.date_closed, now() AT TIME ZONE 'UTC')
         ), ordered AS (
@@ -95,12 +105,12 @@ def read_lead_features(env, lead_ids):
                    FILTER (WHERE NOT outgoing AND prev_outgoing) AS reply_hours,
                max(date) AS last_date
           FROM ordered GROUP BY res_id
-        """, ids=list(lead_ids)))
+        """, filter=id_filter(SQL("mm.res_id"), lead_ids)))
     exchanges = pd.DataFrame(cr.dictfetchall(), columns=["res_id", "n_incoming", "n_outgoing", "n_calls",
                                                          "n_meetings", "reply_hours", "last_date"]).set_index("res_id")
     frame = frame.join(exchanges, how="left")
     for col in ("n_incoming", "n_outgoing", "n_calls", "n_meetings"):
-        frame[col] = frame[col].fillna(0).astype(float)
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").fillna(0.0)
     last = pd.to_datetime(frame["last_date"]).fillna(pd.to_datetime(frame["create_date"]))
     frame["days_since_last_exchange"] = (pd.to_datetime(frame["ref_date"]) - last).dt.total_seconds() / 86400
 
@@ -109,9 +119,9 @@ def read_lead_features(env, lead_ids):
         SELECT mm.res_id, count(*) FROM mail_tracking_value tv
           JOIN mail_message mm ON mm.id = tv.mail_message_id
           JOIN ir_model_fields f ON f.id = tv.field_id AND f.model = 'crm.lead' AND f.name = 'stage_id'
-         WHERE mm.model = 'crm.lead' AND mm.res_id = ANY(%(ids)s)
+         WHERE mm.model = 'crm.lead' AND %(filter)s
       GROUP BY mm.res_id
-        """, ids=list(lead_ids)))
+        """, filter=id_filter(SQL("mm.res_id"), lead_ids)))
     stage_changes = dict(cr.fetchall())
     frame["n_stage_changes"] = [float(stage_changes.get(i, 0)) for i in frame.index]
     frame["salesperson"] = frame["salesperson"].where(frame["salesperson"].notna(), None)
@@ -136,7 +146,8 @@ def read_exchanges(env, lead_ids):
                left(mm.body, 400)
           FROM mail_message mm
      LEFT JOIN mail_activity_type at ON at.id = mm.mail_activity_type_id
-         WHERE mm.model = 'crm.lead' AND mm.res_id = ANY(%(ids)s) AND mm.message_type IN ('email', 'comment')
+         WHERE mm.model = 'crm.lead' AND %(filter)s
+           AND mm.message_type IN ('email', 'comment')
       ORDER BY mm.res_id, mm.date, mm.id
-        """, ids=list(lead_ids)))
+        """, filter=id_filter(SQL("mm.res_id"), lead_ids)))
     return env.cr.fetchall()

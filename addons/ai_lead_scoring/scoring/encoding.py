@@ -18,12 +18,14 @@ import re
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 OTHER = "__other__"
 MISSING = "__missing__"
 
 _HTML_TAG = re.compile(r"<[^>]*>")
-_TOKEN = r"(?u)\b[^\W\d_]{3,}\b"
+# punctuation -> space, so str.split() (C speed) yields the words
+_PUNCTUATION = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’…–—•·\u00a0"})
 
 
 # ------------------------------------------------------------------------------------------------
@@ -141,6 +143,7 @@ def _to_float(value):
 def tag_lists(series):
     """List of normalised tags per row: lists/tuples/sets are taken as is, text is split on commas."""
     out = []
+    cache = {}
     for value in series:
         if isinstance(value, (list, tuple, set, frozenset, np.ndarray, pd.Series)):
             items = list(value)
@@ -150,18 +153,18 @@ def tag_lists(series):
             items = [] if _is_missing_scalar(value) else [value]
         keys = []
         for item in items:
-            key = category_key(item) if not isinstance(item, (list, dict, set, tuple)) else None
+            if isinstance(item, str):
+                key = cache.get(item, False)
+                if key is False:
+                    key = cache[item] = category_key(item)
+            elif isinstance(item, (list, dict, set, tuple)):
+                key = None
+            else:
+                key = category_key(item)
             if key is not None and key not in keys:
                 keys.append(key)
         out.append(keys)
     return out
-
-
-def clean_text(series):
-    """Plain text per row (HTML tags removed, missing -> empty string) as a Series of str."""
-    text = series.map(lambda v: v if isinstance(v, str) else ("" if _is_missing_scalar(v) or not _hashable(v)
-                                                             else category_key(v) or ""))
-    return text.str.replace(_HTML_TAG, " ", regex=True)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -270,32 +273,43 @@ def describe_numeric(state, values):
 
 
 def fit_multi(values, y, weight, options):
-    lists = tag_lists(values)
-    counts = pd.Series([t for tags in lists for t in tags], dtype=object).value_counts(sort=False)
+    _rows, keys = tag_pairs(values)
+    counts = pd.Series(keys, dtype=object).value_counts(sort=False)
     counts = counts[counts >= options["min_count"]]
     vocab = sorted(counts.index, key=lambda k: (-int(counts[k]), k))[: options["max_tags"]]
     return {"vocab": list(vocab), "width": len(vocab) + 1}
 
 
-def _multi_entries(state, lists):
-    index = {k: i for i, k in enumerate(state["vocab"])}
-    rows, cols = [], []
-    for i, tags in enumerate(lists):
-        hit = False
-        for t in tags:
-            j = index.get(t)
-            if j is not None:
-                rows.append(i)
-                cols.append(j)
-                hit = True
-        if not hit and not tags:
-            rows.append(i)
-            cols.append(len(state["vocab"]))
-    return np.asarray(rows, np.int64), np.asarray(cols, np.int64)
+def tag_pairs(series):
+    """``(rows, keys)``: one entry per (row, distinct normalised tag), vectorised over the column."""
+    values = series.reset_index(drop=True)
+    try:
+        exploded = values.explode()
+    except (TypeError, ValueError):
+        exploded = pd.Series([t for tags in tag_lists(values) for t in tags],
+                             index=[i for i, tags in enumerate(tag_lists(values)) for _t in tags], dtype=object)
+    is_text = exploded.map(lambda v: isinstance(v, str) and "," in v)
+    if is_text.any():
+        exploded = pd.concat([exploded[~is_text], exploded[is_text].str.split(",").explode()])
+    keys = category_keys(exploded)
+    rows = exploded.index.to_numpy()
+    keep = pd.notna(keys)
+    pairs = pd.DataFrame({"row": rows[keep].astype(np.int64), "key": keys[keep]}).drop_duplicates()
+    return pairs["row"].to_numpy(np.int64), pairs["key"].to_numpy(dtype=object)
+
+
+def _multi_entries(state, values):
+    rows, keys = tag_pairs(values)
+    index = pd.Index(state["vocab"], dtype=object)
+    cols = index.get_indexer(keys) if len(keys) else np.zeros(0, np.int64)
+    known = cols >= 0
+    untagged = np.setdiff1d(np.arange(len(values)), rows)
+    return (np.concatenate([rows[known], untagged]).astype(np.int64),
+            np.concatenate([cols[known], np.full(len(untagged), len(state["vocab"]))]).astype(np.int64))
 
 
 def block_multi(state, values):
-    rows, cols = _multi_entries(state, tag_lists(values))
+    rows, cols = _multi_entries(state, values)
     return rows, cols, np.ones(len(rows))
 
 
@@ -312,57 +326,86 @@ def describe_multi(state, values):
 # association with the outcome on the training rows
 
 
-def _word_counts(text):
-    return text.str.count(r"\w+").to_numpy(dtype=float)
+def _scan_text(values, vocabulary=None):
+    """One pass over the distinct texts of a column.
 
-
-def _token_sets(text):
-    return text.str.lower().str.findall(_TOKEN).map(set)
+    :return: ``(codes, words, tokens)``: per row the index of its distinct text (``-1`` when
+        missing, which maps to the last entry of the other two); per distinct text + 1 the number
+        of words; per distinct text + 1 its tokens (lower-case words of 3+ letters), or with a
+        ``vocabulary`` the positions in it of the tokens present.
+    """
+    codes, uniques = _factorize(values)
+    words = np.zeros(len(uniques) + 1)
+    tokens = []
+    index = {t: j for j, t in enumerate(vocabulary)} if vocabulary is not None else None
+    vocab = set(index) if index is not None else None
+    for i, value in enumerate(uniques):
+        text = value if isinstance(value, str) else (category_key(value) or "")
+        if "<" in text:
+            text = _HTML_TAG.sub(" ", text)
+        found = text.lower().translate(_PUNCTUATION).split()
+        words[i] = len(found)
+        if vocab is None:
+            tokens.append({w for w in found if len(w) >= 3 and w.isalpha()})
+        elif vocab:
+            tokens.append([index[t] for t in vocab.intersection(found)])
+        else:
+            tokens.append(())
+    tokens.append(set() if vocab is None else ())
+    return codes, words, tokens
 
 
 def fit_text(values, y, weight, options):
-    text = clean_text(values)
-    words = _word_counts(text)
+    codes, words_u, tokens_u = _scan_text(values)
+    words = words_u[codes]
     nonempty = words > 0
     knots = _knots(np.log1p(words[nonempty]), options["n_knots"])
     tokens = []
-    n = len(text)
+    n = len(codes)
     if options["max_tokens"] and n:
-        sets = _token_sets(text)
-        exploded = sets.explode().dropna()
-        if len(exploded):
-            df_count = exploded.value_counts()
-            min_df = max(options["min_count"], int(0.02 * n))
-            candidates = df_count[df_count >= min_df].index
-            yv = np.asarray(y, dtype=float)
-            base = (yv.sum() + 1) / (n + 2)
-            stats = pd.DataFrame({"t": exploded.to_numpy(), "y": yv[exploded.index.to_numpy()]})
-            stats = stats[stats["t"].isin(set(candidates))].groupby("t")["y"].agg(["sum", "count"])
-            rate = (stats["sum"] + 2 * base) / (stats["count"] + 2)
-            # z-statistic of each token's conversion rate against the overall rate
-            score = (rate - base).abs() * np.sqrt(stats["count"]) / math.sqrt(base * (1 - base))
-            ranked = sorted(zip(score.to_numpy(), score.index), key=lambda st: (-st[0], st[1]))
-            tokens = [str(t) for _s, t in ranked[: options["max_tokens"]]]
+        yv = np.asarray(y, dtype=float)
+        # documents and conversions per token, counted over distinct texts then weighted by use
+        uses = np.bincount(codes[codes >= 0], minlength=len(tokens_u))
+        wins = np.bincount(codes[codes >= 0], weights=yv[codes >= 0], minlength=len(tokens_u))
+        df_count, won = {}, {}
+        for i, toks in enumerate(tokens_u):
+            if uses[i]:
+                for t in toks:
+                    df_count[t] = df_count.get(t, 0) + uses[i]
+                    won[t] = won.get(t, 0.0) + wins[i]
+        min_df = max(options["min_count"], int(0.02 * n))
+        base = (yv.sum() + 1) / (n + 2)
+        scores = []
+        for t, k in df_count.items():
+            if k >= min_df:
+                rate = (won[t] + 2 * base) / (k + 2)
+                # z-statistic of the token's conversion rate against the overall rate
+                scores.append((abs(rate - base) * math.sqrt(k) / math.sqrt(base * (1 - base)), t))
+        tokens = [t for _s, t in sorted(scores, key=lambda st: (-st[0], st[1]))[: options["max_tokens"]]]
     return {"knots": knots, "tokens": tokens, "width": len(knots) + 1 + len(tokens)}
 
 
 def block_text(state, values):
-    text = clean_text(values)
-    words = _word_counts(text)
+    codes, words_u, tokens_u = _scan_text(values, state["tokens"])
+    words = words_u[codes]
     knots = np.asarray(state["knots"], dtype=float)
     x = np.where(words > 0, np.log1p(words), np.nan)
     rows, cols, vals = _hat_basis(x, knots)
     empty = np.nonzero(~np.isfinite(x))[0]
-    parts_r, parts_c, parts_v = [rows, empty], [cols, np.full(len(empty), len(knots), np.int64)], [vals, np.ones(len(empty))]
+    parts_r, parts_c = [rows, empty], [cols, np.full(len(empty), len(knots), np.int64)]
+    parts_v = [vals, np.ones(len(empty))]
     if state["tokens"]:
-        sets = _token_sets(text)
-        exploded = sets.explode().dropna()
-        index = pd.Index(state["tokens"])
-        found = index.get_indexer(exploded.to_numpy())
-        keep = found >= 0
-        parts_r.append(exploded.index.to_numpy()[keep].astype(np.int64))
-        parts_c.append(found[keep].astype(np.int64) + len(knots) + 1)
-        parts_v.append(np.ones(int(keep.sum())))
+        shift = len(knots) + 1
+        # (distinct text, column) pairs, then expanded to the rows using each text
+        pair_u = [i for i, found in enumerate(tokens_u) for _j in found]
+        pair_c = [j + shift for found in tokens_u for j in found]
+        if pair_u:
+            per_text = sparse.csr_matrix((np.ones(len(pair_u)), (pair_u, pair_c)),
+                                         shape=(len(tokens_u), state["width"]))
+            per_row = per_text[np.where(codes >= 0, codes, len(tokens_u) - 1)].tocoo()
+            parts_r.append(per_row.row.astype(np.int64))
+            parts_c.append(per_row.col.astype(np.int64))
+            parts_v.append(per_row.data)
     return np.concatenate(parts_r), np.concatenate(parts_c), np.concatenate(parts_v)
 
 
@@ -374,8 +417,8 @@ def penalty_text(state, smoothing=1.0, ridge=0.01):
 
 
 def describe_text(state, values):
-    text = clean_text(values)
-    return [int(w) for w in _word_counts(text)]
+    codes, words_u, _tokens = _scan_text(values, ())
+    return [int(w) for w in words_u[codes]]
 
 
 KINDS = {

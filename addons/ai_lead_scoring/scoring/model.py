@@ -308,7 +308,7 @@ def train(rows, y, order, spec, *, min_per_class=50, validation_fraction=0.2, re
     else:
         half_lives = [float(recency_half_life) if recency_half_life else None]
 
-    strength = opts["penalties"][len(opts["penalties"]) // 2]
+    strength = sorted(opts["penalties"])[len(opts["penalties"]) // 2]
     half_life = half_lives[0]
     calib = (1.0, 0.0)
     measured = {}
@@ -323,7 +323,7 @@ def train(rows, y, order, spec, *, min_per_class=50, validation_fraction=0.2, re
         for hl in half_lives:
             w_tr = _normalised(sw[:cut] * _recency(keys[:cut], hl))
             theta = None
-            for lam in opts["penalties"]:
+            for lam in sorted(opts["penalties"], reverse=True):  # strongest (simplest) first
                 theta = _fit(enc, X_tr, yv[:cut], w_tr, lam, opts, theta0=theta)
                 z_val = theta[0] + X_val @ theta[1:]
                 a, b = fit_platt(z_val, y_val, w_val, prior=opts["calibration_prior"])
