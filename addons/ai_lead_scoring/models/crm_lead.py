@@ -4,6 +4,7 @@ import time
 from datetime import timedelta
 
 import pytz
+import requests
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -489,18 +490,51 @@ class CrmLead(models.Model):
             "target": "new", "name": _("Why this score?"),
         }
 
+    def _ai_llm_rewrite(self, subject, body):
+        """Optionally rewrite a draft with an OpenAI-compatible endpoint (Settings; off by default).
+
+        Any failure keeps the offline draft: the language model is a nicety, never a dependency."""
+        icp = self.env["ir.config_parameter"].sudo()
+        endpoint = (icp.get_param("ai_lead_scoring.llm_endpoint") or "").rstrip("/")
+        if not endpoint:
+            return body
+        lang = self.lang_id.name or self.partner_id.lang or "English"
+        payload = {
+            "model": icp.get_param("ai_lead_scoring.llm_model") or "default",
+            "temperature": 0.3,
+            "messages": [
+                {"role": "system", "content": "You rewrite sales follow-up drafts. Keep every fact, name, date and "
+                                              "product; keep the language (%s); be warm and brief. Answer with the "
+                                              "rewritten text only." % lang},
+                {"role": "user", "content": f"Subject: {subject}\n\n{body}"},
+            ],
+        }
+        headers = {"Content-Type": "application/json"}
+        api_key = icp.get_param("ai_lead_scoring.llm_api_key")
+        if api_key:
+            headers["Authorization"] = f"Bearer {api_key}"
+        try:
+            response = requests.post(f"{endpoint}/chat/completions", json=payload, headers=headers, timeout=20)
+            response.raise_for_status()
+            text = response.json()["choices"][0]["message"]["content"].strip()
+            return text or body
+        except Exception as exc:  # noqa: BLE001 - any failure keeps the offline draft
+            _logger.warning("Lead scoring: language model rewrite failed (%s), keeping the offline draft", exc)
+            return body
+
     def action_ai_followup(self):
         """Open the mail composer with the drafted email, or log the call script."""
         self.ensure_one()
         if not self.ai_followup_draft:
             self._ai_refresh_engagement()
         if self.ai_followup_kind == "email":
+            body = self._ai_llm_rewrite(self.ai_followup_subject, self.ai_followup_draft or "")
             return {
                 "type": "ir.actions.act_window", "res_model": "mail.compose.message", "view_mode": "form",
                 "target": "new", "name": _("Follow-up"),
                 "context": {"default_model": "crm.lead", "default_res_ids": self.ids,
                             "default_composition_mode": "comment", "default_subject": self.ai_followup_subject,
-                            "default_body": (self.ai_followup_draft or "").replace("\n", "<br/>"),
+                            "default_body": body.replace("\n", "<br/>"),
                             "default_partner_ids": self.partner_id.ids},
             }
         self.message_post(body=(self.ai_followup_draft or "").replace("\n", "<br/>"),

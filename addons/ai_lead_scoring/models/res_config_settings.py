@@ -18,3 +18,5 @@ class ResConfigSettings(models.TransientModel):
         help="Optional OpenAI-compatible endpoint (e.g. http://localhost:11434/v1). Empty: drafts are written "
              "offline by the suite itself.")
     ai_lead_llm_model = fields.Char("Language model", config_parameter="ai_lead_scoring.llm_model")
+    ai_lead_llm_api_key = fields.Char("API key", config_parameter="ai_lead_scoring.llm_api_key",
+                                      groups="base.group_system")

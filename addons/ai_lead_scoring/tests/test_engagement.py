@@ -103,3 +103,55 @@ class TestEngagement(LeadScoringCase):
         self.assertEqual(len(quiet.activity_ids), 1)
         if quiet.ai_followup_kind == "email":
             self.assertEqual(len(quiet.message_ids), before + 1)
+
+
+@tagged("post_install", "-at_install", "ai_lead_scoring")
+class TestLanguageModelRewrite(LeadScoringCase):
+    """The optional OpenAI-compatible rewrite, against a real HTTP server on loopback."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        received = cls.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server API
+                length = int(self.headers["Content-Length"])
+                received.append((self.path, json.loads(self.rfile.read(length))))
+                body = json.dumps({"choices": [{"message": {"content": "Rewritten: warm and brief."}}]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        cls.server = HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.addClassCleanup(cls.server.shutdown)
+        cls.addClassCleanup(cls.server.server_close)
+
+    def test_rewrite_used_when_configured_and_offline_draft_otherwise(self):
+        lead = self._open_lead("Website", contact_name="Claire")
+        lead._ai_refresh_engagement()
+        lead.sudo().ai_followup_kind = "email"
+        offline = lead.action_ai_followup()["context"]["default_body"]
+        self.assertIn("Claire", offline)
+        icp = self.env["ir.config_parameter"].sudo()
+        icp.set_param("ai_lead_scoring.llm_endpoint", "http://127.0.0.1:%d/v1" % self.server.server_port)
+        icp.set_param("ai_lead_scoring.llm_model", "local-test")
+        rewritten = lead.action_ai_followup()["context"]["default_body"]
+        self.assertEqual(rewritten, "Rewritten: warm and brief.")
+        path, request = self.received[-1]
+        self.assertEqual(path, "/v1/chat/completions")
+        self.assertEqual(request["model"], "local-test")
+        self.assertIn("Claire", request["messages"][1]["content"])
+        # an endpoint that does not answer keeps the offline draft
+        icp.set_param("ai_lead_scoring.llm_endpoint", "http://127.0.0.1:9/v1")
+        self.assertEqual(lead.action_ai_followup()["context"]["default_body"], offline)
