@@ -115,7 +115,9 @@ class CrmLead(models.Model):
         """Train the company's model (and one per sales team with enough history) on closed leads."""
         icp = self.env["ir.config_parameter"].sudo()
         min_per_class = min_per_class or int(icp.get_param("ai_lead_scoring.min_per_class", 50))
-        half_life = float(icp.get_param("ai_lead_scoring.recency_half_life_days", 365) or 0) or None
+        # "auto": the core compares a few half-lives on the newest leads; a number: that many days; 0: none
+        half_life = icp.get_param("ai_lead_scoring.recency_half_life_days", "auto") or "auto"
+        half_life = half_life if half_life == "auto" else (float(half_life) or None)
         self.env.cr.execute(SQL(
             "SELECT id, team_id, won_status, EXTRACT(EPOCH FROM COALESCE(date_closed, write_date)) / 86400 "
             "FROM crm_lead WHERE company_id = %s AND won_status IN ('won', 'lost') ORDER BY id", company.id))

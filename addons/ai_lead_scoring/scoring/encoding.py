@@ -20,9 +20,6 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-OTHER = "__other__"
-MISSING = "__missing__"
-
 _HTML_TAG = re.compile(r"<[^>]*>")
 # punctuation -> space, so str.split() (C speed) yields the words
 _PUNCTUATION = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»“”‘’…–—•·\u00a0"})
@@ -42,7 +39,10 @@ def as_frame(rows):
         except (ValueError, TypeError):
             rows = [rows]
     records = [r if isinstance(r, dict) else {} for r in (rows if rows is not None else [])]
-    return pd.DataFrame.from_records(records) if records else pd.DataFrame(index=range(0))
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(index=range(0))
+    if len(frame) != len(records):  # only empty dicts: no columns, but still one row each
+        frame = pd.DataFrame(index=range(len(records)))
+    return frame
 
 
 def column(frame, name, n=None):
@@ -197,7 +197,7 @@ def penalty_categorical(state):
 
 
 def describe_categorical(state, values):
-    return [k if k is not None else None for k in category_keys(values)]
+    return list(category_keys(values))
 
 
 # ------------------------------------------------------------------------------------------------

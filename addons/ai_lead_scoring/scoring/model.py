@@ -13,7 +13,10 @@ Training is time-aware: the rows are sorted by ``order`` and the newest ``valida
 is held out. The penalty strength is chosen on that newest part, a Platt calibration
 ``sigmoid(a * logit + b)`` is fitted on it (so the probabilities follow the most recent
 conversion rate: drift), and the reported metrics come from it. The stored model is then refit
-on every row. With ``recency_half_life`` rows are weighted by ``0.5 ** (age / half_life)``.
+on every row. With ``recency_half_life`` rows are weighted by ``0.5 ** (age / half_life)``;
+``recency_half_life="auto"`` lets the newest part choose between no weighting and a few
+half-lives. Columns that follow the calendar are not used: the order never is, and a numeric
+column whose rank correlation with the order is >= 0.9 (an id, a timestamp) is dropped.
 
 The fitted model is a plain dict of numbers, lists and numpy arrays (no pickle, no scikit-learn
 object); :class:`Scorer` rebuilds predictions and explanations from it with numpy only.
@@ -130,6 +133,8 @@ def order_key(order, n):
         key = s.to_numpy(dtype=float, na_value=np.nan)
         dt = None
     else:
+        # Odoo reads an empty date as False
+        s = s.map(lambda v: None if v is False or (isinstance(v, str) and not v.strip()) else v)
         num = pd.to_numeric(s, errors="coerce")
         if num.notna().sum() >= 0.9 * s.notna().sum() and s.notna().any():
             key = num.to_numpy(dtype=float, na_value=np.nan)
