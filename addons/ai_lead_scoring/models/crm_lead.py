@@ -219,10 +219,12 @@ class CrmLead(models.Model):
         if not results:
             return []
         write_probability = self.env["ir.config_parameter"].sudo().get_param("ai_lead_scoring.write_probability")
-        values = SQL(", ").join(
-            SQL("(%s, %s, %s, %s, %s::jsonb, %s)", lead_id, r["score"], r["probability"], r["band"],
-                json.dumps(r["reasons"]), r["version"])
-            for lead_id, r in results.items())
+        ids = list(results)
+        # one array per column: cheap to send, whatever the number of leads
+        values = SQL("unnest(%s::int[], %s::int[], %s::float8[], %s::varchar[], %s::jsonb[], %s::int[])",
+                     ids, [r["score"] for r in results.values()], [r["probability"] for r in results.values()],
+                     [r["band"] for r in results.values()], [json.dumps(r["reasons"]) for r in results.values()],
+                     [r["version"] for r in results.values()])
         probability = SQL(
             ", probability = CASE WHEN v.version > 0 AND l.won_status = 'pending' THEN v.prob ELSE l.probability END"
         ) if write_probability else SQL()
@@ -236,13 +238,13 @@ class CrmLead(models.Model):
                                    WHEN l.ai_score - v.score >= %(t)s THEN 'down' ELSE 'flat' END,
                    ai_score = v.score, ai_probability = v.prob, ai_band = v.band, ai_reasons = v.reasons,
                    ai_model_version = v.version, ai_scored_on = now() AT TIME ZONE 'UTC' %(probability)s
-              FROM (VALUES %(values)s) AS v(id, score, prob, band, reasons, version)
+              FROM %(values)s AS v(id, score, prob, band, reasons, version)
              WHERE l.id = v.id
                AND (l.ai_score IS DISTINCT FROM v.score OR l.ai_reasons IS DISTINCT FROM v.reasons
                     OR l.ai_model_version IS DISTINCT FROM v.version OR l.ai_band IS DISTINCT FROM v.band)
                AND l.id IN (SELECT id FROM crm_lead WHERE %(filter)s FOR UPDATE SKIP LOCKED)
          RETURNING l.id
-            """, t=TREND_POINTS, values=values, filter=id_filter(SQL("id"), list(results)), probability=probability))
+            """, t=TREND_POINTS, values=values, filter=id_filter(SQL("id"), ids), probability=probability))
         written = [row[0] for row in self.env.cr.fetchall()]
         fnames = ["ai_score_previous", "ai_trend", "ai_score", "ai_probability", "ai_band", "ai_reasons",
                   "ai_model_version", "ai_scored_on"] + (["probability"] if write_probability else [])

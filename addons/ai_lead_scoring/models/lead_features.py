@@ -52,9 +52,8 @@ def read_lead_features(env, lead_ids):
                lng.code AS lang, team.name->>'en_US' AS team, l.user_id::text AS salesperson,
                l.email_state, l.phone_state, ind.full_name->>'en_US' AS industry,
                CASE WHEN l.partner_id IS NULL THEN 'none'
-                    WHEN EXISTS (SELECT 1 FROM crm_lead w WHERE w.partner_id = l.partner_id AND w.id != l.id
-                                 AND w.won_status = 'won' AND w.date_closed < COALESCE(l.date_closed, l.create_date))
-                    THEN 'existing' ELSE 'new' END AS partner_kind,
+                    WHEN fw.first_won < COALESCE(l.date_closed, l.create_date) THEN 'existing'
+                    ELSE 'new' END AS partner_kind,
                l.expected_revenue, l.description,
                EXTRACT(EPOCH FROM COALESCE(l.date_closed, now() AT TIME ZONE 'UTC') - l.create_date) / 86400 AS age_days,
                EXTRACT(EPOCH FROM COALESCE(l.date_closed, now() AT TIME ZONE 'UTC')
@@ -68,6 +67,9 @@ def read_lead_features(env, lead_ids):
      LEFT JOIN crm_team team ON team.id = l.team_id
      LEFT JOIN res_partner p ON p.id = l.partner_id
      LEFT JOIN res_partner_industry ind ON ind.id = p.industry_id
+     LEFT JOIN (SELECT partner_id, min(date_closed) AS first_won FROM crm_lead
+                 WHERE won_status = 'won' AND partner_id IS NOT NULL GROUP BY partner_id) fw
+            ON fw.partner_id = l.partner_id
          WHERE %(filter)s
         """, filter=id_filter(SQL('l.id'), lead_ids)))
     columns = [desc[0] for desc in cr.description]
