@@ -123,10 +123,13 @@ def main(argv=None):
                 leads.browse(all_ids[start:start + 20_000])._ai_rescore()
                 env.invalidate_all()
 
-        rescore_s, _ = timed(rescore_all)
+        # like for like: our nightly scheduled action against Odoo's, same database (both score the open leads)
+        cron_s, _ = timed(lambda: Lead._cron_ai_rescore_leads())
         cr.commit()
-        # the nightly run on unchanged leads: everything is read and predicted again, nothing needs writing
-        nightly_s, _ = timed(rescore_all)
+        env.invalidate_all()
+        nightly_s, _ = timed(lambda: Lead._cron_ai_rescore_leads())  # again: nothing changed, nothing written
+        cr.commit()
+        all_s, _ = timed(rescore_all)  # every lead, closed ones included
         cr.commit()
         one = Lead.search([("won_status", "=", "pending")], limit=20)
         samples = []
@@ -138,16 +141,19 @@ def main(argv=None):
             samples.append((time.perf_counter() - start) * 1000)
         cr.rollback()
     rescore_one_ms = statistics.median(samples)
-    speed = {"rescore_100k_s": round(rescore_s, 2), "native_recompute_100k_s": round(native_s, 2),
+    n_open = args.leads - args.closed
+    speed = {"rescore_100k_s": round(cron_s, 2), "rescore_all_100k_s": round(all_s, 2),
+             "native_recompute_100k_s": round(native_s, 2),
              "train_50k_s": round(train_s, 2), "rescore_one_ms": round(rescore_one_ms, 1),
              "rescore_100k_unchanged_s": round(nightly_s, 2),
-             "n_leads": len(all_ids), "n_closed": args.closed, "train_auc": metrics.get("auc")}
+             "n_leads": len(all_ids), "n_closed": args.closed, "n_open": n_open, "train_auc": metrics.get("auc")}
     print()
     print(f"{'measure':44s} {'ours':>10s} {'Odoo PLS':>10s} {'target':>14s}")
-    print(f"{'rescore all leads (read, predict, write) s':44s} {rescore_s:10.2f} {native_s:10.2f} "
-          f"{'<= 1.5x PLS':>14s}  ({rescore_s / native_s:.2f}x)")
-    print(f"{'rescore again, nothing changed s':44s} {nightly_s:10.2f} {native_s:10.2f} "
+    print(f"{f'nightly rescoring, {n_open} open leads of {len(all_ids)} s':44s} {cron_s:10.2f} {native_s:10.2f} "
+          f"{'<= 1.5x PLS':>14s}  ({cron_s / native_s:.2f}x)")
+    print(f"{'same again, nothing changed s':44s} {nightly_s:10.2f} {native_s:10.2f} "
           f"{'':>14s}  ({nightly_s / native_s:.2f}x)")
+    print(f"{f'every lead, closed ones too ({len(all_ids)}) s':44s} {all_s:10.2f} {'':>10s}")
     print(f"{'train on closed leads s':44s} {train_s:10.2f} {'':>10s} {'< 60':>14s}")
     print(f"{'rescore one changed lead ms (median of 20)':44s} {rescore_one_ms:10.1f} {'':>10s} {'< 50':>14s}")
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
