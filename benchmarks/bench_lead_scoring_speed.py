@@ -19,6 +19,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results" / "lead_scoring.json"
+REPEATS = 3
 
 
 def odoo_cmd():
@@ -111,8 +112,6 @@ def main(argv=None):
         cr.commit()
         Lead = env["crm.lead"]
         all_ids = Lead.with_context(active_test=False).search([("name", "like", "Bench lead")]).ids
-        native_s, _ = timed(lambda: Lead._cron_update_automated_probabilities())
-        cr.rollback()
         train_s, models = timed(lambda: Lead._ai_train_company(env.company))
         metrics = models.filtered(lambda m: not m.scope).metrics
         cr.commit()
@@ -123,10 +122,19 @@ def main(argv=None):
                 leads.browse(all_ids[start:start + 20_000])._ai_rescore()
                 env.invalidate_all()
 
-        # like for like: our nightly scheduled action against Odoo's, same database (both score the open leads)
-        cron_s, _ = timed(lambda: Lead._cron_ai_rescore_leads())
-        cr.commit()
-        env.invalidate_all()
+        # like for like: our nightly scheduled action against Odoo's, same database (both score the open
+        # leads), alternated REPEATS times so that load from other processes hits both alike; medians
+        native_runs, cron_runs = [], []
+        for _rep in range(REPEATS):
+            native_runs.append(timed(lambda: Lead._cron_update_automated_probabilities())[0])
+            cr.rollback()
+            cr.execute("UPDATE crm_lead SET ai_score = NULL, ai_reasons = NULL, ai_band = NULL")
+            cr.commit()
+            env.invalidate_all()
+            cron_runs.append(timed(lambda: Lead._cron_ai_rescore_leads())[0])
+            cr.commit()
+            env.invalidate_all()
+        native_s, cron_s = statistics.median(native_runs), statistics.median(cron_runs)
         nightly_s, _ = timed(lambda: Lead._cron_ai_rescore_leads())  # again: nothing changed, nothing written
         cr.commit()
         all_s, _ = timed(rescore_all)  # every lead, closed ones included
@@ -146,10 +154,11 @@ def main(argv=None):
              "native_recompute_100k_s": round(native_s, 2),
              "train_50k_s": round(train_s, 2), "rescore_one_ms": round(rescore_one_ms, 1),
              "rescore_100k_unchanged_s": round(nightly_s, 2),
-             "n_leads": len(all_ids), "n_closed": args.closed, "n_open": n_open, "train_auc": metrics.get("auc")}
+             "n_leads": len(all_ids), "n_closed": args.closed, "n_open": n_open,
+             "native_runs_s": [round(x, 2) for x in native_runs], "rescore_runs_s": [round(x, 2) for x in cron_runs], "train_auc": metrics.get("auc")}
     print()
     print(f"{'measure':44s} {'ours':>10s} {'Odoo PLS':>10s} {'target':>14s}")
-    print(f"{f'nightly rescoring, {n_open} open leads of {len(all_ids)} s':44s} {cron_s:10.2f} {native_s:10.2f} "
+    print(f"{f'nightly rescoring, {n_open} open of {len(all_ids)}, median s':44s} {cron_s:10.2f} {native_s:10.2f} "
           f"{'<= 1.5x PLS':>14s}  ({cron_s / native_s:.2f}x)")
     print(f"{'same again, nothing changed s':44s} {nightly_s:10.2f} {native_s:10.2f} "
           f"{'':>14s}  ({nightly_s / native_s:.2f}x)")

@@ -258,11 +258,11 @@ class CrmLead(models.Model):
         return written
 
     def _ai_rescore(self):
-        """Score these leads now and write the result."""
-        leads = self.exists()
-        if not leads:
+        """Score these leads now and write the result (deleted ids are simply not found by the feature read)."""
+        if not self:
             return []
-        return leads.sudo()._ai_write_scores(leads.sudo()._ai_compute_scores())
+        leads = self.sudo()
+        return leads._ai_write_scores(leads._ai_compute_scores())
 
     @api.model
     def _ai_open_leads_domain(self):
