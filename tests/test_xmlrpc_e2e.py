@@ -85,3 +85,23 @@ def test_wrong_password_is_refused(server):
     url, db = server
     common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
     assert not common.authenticate(db, "admin", "not-the-password", {})
+
+
+def test_lead_scoring_over_xmlrpc(rpc):
+    lead_id = rpc("crm.lead", "create", {"name": "Scored over XML-RPC", "type": "opportunity",
+                                         "expected_revenue": 4200.0, "contact_name": "Claire Martin",
+                                         "description": "Needs 40 lamps before June."})
+    [scored] = rpc("crm.lead", "ai_score_leads", [lead_id])
+    assert scored["id"] == lead_id and 0 <= scored["score"] <= 100 and scored["band"] in "ABCD"
+    assert scored["reasons"], "a score always comes with its reasons"
+    [explained] = rpc("crm.lead", "ai_explain", [lead_id])
+    assert explained["text"]
+    [action] = rpc("crm.lead", "ai_next_best_action", [lead_id])
+    assert action["channel"] in ("email", "phone", "linkedin") and action["draft"]["body"]
+    [lead] = rpc("crm.lead", "read", [lead_id], fields=["ai_score", "ai_band", "ai_followup_draft"])
+    assert lead["ai_score"] == scored["score"] and lead["ai_followup_draft"] == action["draft"]["body"]
+
+
+def test_xmlrpc_unknown_lead_is_a_clear_error(rpc):
+    with pytest.raises(xmlrpc.client.Fault, match="No lead with id"):
+        rpc("crm.lead", "ai_explain", [987654321])
