@@ -586,7 +586,7 @@ class CrmLead(models.Model):
     @api.model
     def ai_next_best_action(self, lead_ids):
         """When, how and what to send next: list of {id, channel, best_time, best_weekday, best_hours,
-        evidence, days_quiet, draft {kind, subject, body}}."""
+        evidence, days_quiet, draft {kind, subject, body}}; False where a value is unknown."""
         leads = self._ai_readable(lead_ids)
         leads.sudo()._ai_refresh_engagement()
         now = fields.Datetime.now()
@@ -594,10 +594,11 @@ class CrmLead(models.Model):
         for lead in leads.sudo():
             result.append({
                 "id": lead.id, "channel": lead.ai_best_channel or "email", "best_time": lead.ai_best_time or "",
-                "best_weekday": int(lead.ai_best_weekday) if lead.ai_best_weekday else None,
-                "best_hours": [lead.ai_best_hour_start, lead.ai_best_hour_end] if lead.ai_best_weekday else None,
+                # False, not None, where there is no value: XML-RPC cannot carry None
+                "best_weekday": int(lead.ai_best_weekday) if lead.ai_best_weekday else False,
+                "best_hours": [lead.ai_best_hour_start, lead.ai_best_hour_end] if lead.ai_best_weekday else False,
                 "evidence": lead.ai_best_time_evidence,
-                "days_quiet": (now - lead.ai_last_exchange).days if lead.ai_last_exchange else None,
+                "days_quiet": (now - lead.ai_last_exchange).days if lead.ai_last_exchange else False,
                 "draft": {"kind": lead.ai_followup_kind, "subject": lead.ai_followup_subject,
                           "body": lead.ai_followup_draft},
             })
