@@ -14,8 +14,8 @@ from odoo.addons.ai_base.batching import process_in_batches
 
 from ..engagement import Attempt, best_channel, best_time, classify_outcome, draft_followup
 from ..scoring import FeatureSpec, InsufficientHistory, Scorer, train
-from .lead_features import (CATEGORICAL, MULTI, NUMERIC, TEXT, feature_labels, id_filter, read_exchanges,
-                            read_lead_features)
+from .lead_features import (CATEGORICAL, EXCHANGE, MULTI, NUMERIC, TEXT, feature_labels, id_filter,
+                            read_exchanges, read_lead_features)
 
 _logger = logging.getLogger(__name__)
 
@@ -323,10 +323,10 @@ class CrmLead(models.Model):
             for index, (date, outgoing, channel, body) in enumerate(rows):
                 if not outgoing:
                     continue
-                if channel in ("phone", "meeting"):
-                    success = channel == "meeting" or classify_outcome(html2plaintext(body or ""))
-                else:
+                if channel == "email":  # an email reached the prospect when a reply followed
                     success = any(not o and date < d <= date + REPLY_WINDOW for d, o, _c, _b in rows[index + 1:])
+                else:  # a logged call, meeting, LinkedIn message...: its note says whether it reached them
+                    success = classify_outcome(html2plaintext(body or ""))
                 local = pytz.utc.localize(date).astimezone(tz)
                 out.append(Attempt(channel, local.weekday(), local.hour, success))
             attempts[lead_id] = out
@@ -456,11 +456,11 @@ class CrmLead(models.Model):
              WHERE l.active AND l.type = 'opportunity' AND l.won_status = 'pending' AND l.user_id IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM mail_activity a WHERE a.res_model = 'crm.lead' AND a.res_id = l.id
                                 AND a.active)
-               AND COALESCE((SELECT max(m.date) FROM mail_message m WHERE m.model = 'crm.lead' AND m.res_id = l.id
-                              AND m.message_type IN ('email', 'comment')), l.create_date)
+               AND COALESCE((SELECT max(mm.date) FROM mail_message mm WHERE mm.model = 'crm.lead' AND mm.res_id = l.id
+                              AND %s), l.create_date)
                    < %s - make_interval(days => COALESCE(NULLIF(t.ai_quiet_days, 0), 7))
           ORDER BY l.id
-            """, now))
+            """, EXCHANGE, now))
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model

@@ -15,6 +15,12 @@ MULTI = ["tags"]
 TEXT = ["description"]
 
 
+# what counts as an exchange: emails and comments, and done activities (Odoo logs a done call, meeting or
+# any activity as a notification carrying its activity type); tracking notifications do not count
+EXCHANGE = SQL("(mm.message_type IN ('email', 'comment') OR (mm.message_type = 'notification' "
+               "AND mm.mail_activity_type_id IS NOT NULL))")
+
+
 def id_filter(column, ids):
     """``column`` is one of ``ids``: a plain ANY for a few ids, a join on unnest for many (a long constant
     array makes PostgreSQL estimate every element while planning, which costs more than the query)."""
@@ -92,7 +98,7 @@ def read_lead_features(env, lead_ids):
               JOIN crm_lead l ON l.id = mm.res_id
          LEFT JOIN mail_activity_type at ON at.id = mm.mail_activity_type_id
              WHERE mm.model = 'crm.lead' AND %(filter)s
-               AND mm.message_type IN ('email', 'comment')
+               AND %(exchange)s
                AND mm.date <= COALESCE(l.date_closed, now() AT TIME ZONE 'UTC')
         ), ordered AS (
             SELECT m.*, lag(outgoing) OVER w AS prev_outgoing, lag(date) OVER w AS prev_date
@@ -107,7 +113,7 @@ def read_lead_features(env, lead_ids):
                    FILTER (WHERE NOT outgoing AND prev_outgoing) AS reply_hours,
                max(date) AS last_date
           FROM ordered GROUP BY res_id
-        """, filter=id_filter(SQL("mm.res_id"), lead_ids)))
+        """, filter=id_filter(SQL("mm.res_id"), lead_ids), exchange=EXCHANGE))
     exchanges = pd.DataFrame(cr.dictfetchall(), columns=["res_id", "n_incoming", "n_outgoing", "n_calls",
                                                          "n_meetings", "reply_hours", "last_date"]).set_index("res_id")
     frame = frame.join(exchanges, how="left")
@@ -148,8 +154,7 @@ def read_exchanges(env, lead_ids):
                left(mm.body, 400)
           FROM mail_message mm
      LEFT JOIN mail_activity_type at ON at.id = mm.mail_activity_type_id
-         WHERE mm.model = 'crm.lead' AND %(filter)s
-           AND mm.message_type IN ('email', 'comment')
+         WHERE mm.model = 'crm.lead' AND %(filter)s AND %(exchange)s
       ORDER BY mm.res_id, mm.date, mm.id
-        """, filter=id_filter(SQL("mm.res_id"), lead_ids)))
+        """, filter=id_filter(SQL("mm.res_id"), lead_ids), exchange=EXCHANGE))
     return env.cr.fetchall()

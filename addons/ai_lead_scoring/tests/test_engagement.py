@@ -17,8 +17,9 @@ class TestEngagement(LeadScoringCase):
         cls.call_type = cls.env.ref("mail.mail_activity_data_call")
         cls.note = cls.env.ref("mail.mt_note")
 
-    def _log(self, lead, when_local, outgoing, body, activity_type=None, message_type="comment"):
-        """A message on the lead at a local (Paris) time."""
+    def _log(self, lead, when_local, outgoing, body, activity_type=None, message_type=None):
+        """A message on the lead at a local (Paris) time; a done activity is a notification, as Odoo logs it."""
+        message_type = message_type or ("notification" if activity_type else "comment")
         utc = pytz.timezone("Europe/Paris").localize(when_local).astimezone(pytz.utc).replace(tzinfo=None)
         return self.env["mail.message"].create({
             "model": "crm.lead", "res_id": lead.id, "body": body, "message_type": message_type, "date": utc,
@@ -37,6 +38,8 @@ class TestEngagement(LeadScoringCase):
             self._log(lead, base + timedelta(days=3, hours=15), True, "Call \u2014 no answer", self.call_type)
             # emails are never answered
             self._log(lead, base + timedelta(days=2, hours=11), True, "Proposal attached", message_type="email")
+            # tracking notifications are not exchanges
+            self._log(lead, base + timedelta(days=4, hours=11), True, "Stage changed", message_type="notification")
         lead._ai_refresh_engagement()
         self.assertEqual(lead.ai_best_weekday, "1")
         self.assertEqual((lead.ai_best_hour_start, lead.ai_best_hour_end), (8, 10))
