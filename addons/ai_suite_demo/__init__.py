@@ -1,0 +1,1 @@
+from .demo.generator import post_init_hook  # noqa: F401

@@ -1,0 +1,1 @@
+from . import test_demo_data  # noqa: F401
