@@ -51,10 +51,15 @@ class AiTrainedModel(models.Model):
     def _compute_metrics_summary(self):
         for rec in self:
             metrics = rec.metrics or {}
-            rec.metrics_summary = "\n".join(
-                f"{key}: {value:.4g}" if isinstance(value, float) else f"{key}: {value}"
-                for key, value in metrics.items() if not isinstance(value, (dict, list))
-            )
+            lines = [f"{key}: {value:.4g}" if isinstance(value, float) else f"{key}: {value}"
+                     for key, value in metrics.items() if not isinstance(value, (dict, list))]
+            calibration = [row for row in metrics.get("calibration") or [] if isinstance(row, dict)]
+            if calibration:
+                lines.append("")
+                lines.append("calibration (decile: predicted / observed, n)")
+                lines += [f"  {row.get('decile')}: {row.get('predicted', 0):.3f} / {row.get('observed', 0):.3f}, "
+                          f"{row.get('n')}" for row in calibration]
+            rec.metrics_summary = "\n".join(lines)
 
     @api.model
     def _store(self, kind, name, payload, *, metrics=None, scope="", company=None, n_samples=0,

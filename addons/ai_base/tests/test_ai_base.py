@@ -11,8 +11,9 @@ from odoo.addons.ai_base.tools import dumps_model, loads_model, split_every
 class TestAiBase(TransactionCase):
     def test_store_versions_and_archive_previous(self):
         Model = self.env["ai.trained.model"]
-        first = Model._store("unit_test", "Unit test model", {"w": np.arange(3.0)}, metrics={"auc": 0.8},
-                             n_samples=120)
+        first = Model._store("unit_test", "Unit test model", {"w": np.arange(3.0)}, n_samples=120, metrics={
+            "auc": 0.8, "calibration": [{"decile": 1, "predicted": 0.05, "observed": 0.04, "n": 12}]})
+        self.assertIn("1: 0.050 / 0.040, 12", first.metrics_summary)
         second = Model._store("unit_test", "Unit test model", {"w": np.arange(4.0)}, metrics={"auc": 0.85})
         self.assertEqual((first.version, second.version), (1, 2))
         self.assertEqual(first.state, "archived")
