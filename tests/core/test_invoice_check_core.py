@@ -407,7 +407,7 @@ def test_bank_account_new_recent_known_and_other_supplier():
     changed = m.bill("sigma", day, 700.0, iban=iban(3))
     history = checks.History(past + others + [changed], today=TODAY)
     recent = only(check(m.bill("sigma", day + dt.timedelta(days=20), 700.0, iban=iban(3)), history), "bank_account")
-    assert recent and recent[0]["severity"] == "warning" and recent[0]["template_key"] == "bank_recent"
+    assert recent and recent[0]["severity"] == "high" and recent[0]["template_key"] == "bank_recent"
     later = m.bill("sigma", day + dt.timedelta(days=200), 700.0, iban=iban(3))
     assert not only(check(later, history), "bank_account")
     # an accepted account is not raised

@@ -780,7 +780,7 @@ def _check_bank(ctx):
     older = [k for k, (t, _c) in known.items() if k != iban and t < first]
     if older and t_ref - first <= p["bank_recent_days"]:
         values = {"iban": iban, "days": str(max(t_ref - first, 0)), "known": ", ".join(sorted(older)[:3])}
-        out.append(_finding("bank_account", "warning", "bank_recent", values, 5.0,
+        out.append(_finding("bank_account", "high", "bank_recent", values, 5.0,
                             raw={"first_seen": fmt_date(dt.date.fromordinal(first)) if first > 0 else None}))
     return out
 

@@ -154,7 +154,8 @@ def _plant_anomalies(gen, rng, bills):
         elif kind == "unit_price":
             bill["lines"][0]["price_unit"] = round(bill["lines"][0]["price_unit"] * 1.20, 2)
         elif kind == "over_billed_qty":
-            bill["lines"][0]["quantity"] = float(int(bill["lines"][0]["quantity"] * 1.25 + 0.5))
+            quantity = bill["lines"][0]["quantity"]
+            bill["lines"][0]["quantity"] = float(max(quantity + 1, round(quantity * 1.25)))
         elif kind == "wrong_vat":
             bill["lines"][0]["tax"] = "10"
         elif kind == "new_bank_account":

@@ -22,13 +22,15 @@ ORDER_BATCH = 200
 INVOICE_BATCH = 200
 PAYMENT_BATCH = 200
 
-# profile -> (share, (min, max) days paid after the due date, probability the invoice is never paid)
+# profile -> (share, (min, max) days paid after the due date)
 PAYMENT_PROFILES = {
-    "punctual": (0.60, (-10, 5), 0.0),
-    "slow": (0.22, (8, 30), 0.0),
-    "late": (0.14, (30, 90), 0.0),
-    "defaulting": (0.04, (45, 120), 0.5),
+    "punctual": (0.60, (-10, 5)),
+    "slow": (0.22, (8, 30)),
+    "late": (0.14, (30, 90)),
+    "defaulting": (0.04, (45, 120)),
 }
+DEFAULTING_STOP_DAYS = 365  # defaulting customers stopped paying their project invoices this long ago
+MIN_DEFAULTING = 3  # at least this many defaulting customers with unpaid, overdue project invoices
 
 SERVICE_PRODUCTS = {
     "study": ("SRV-STUDY", "Lighting design study", "Étude d'éclairage", 950.0),
@@ -311,6 +313,8 @@ def _register_payments(gen, invoices, customers):
     same month are paid together, one account.payment); maintenance invoices are collected by
     SEPA direct debit ten days after their date (one bank entry per collection day)."""
     rng = gen.rng("payments")
+    stop_from = gen.anchor - timedelta(days=DEFAULTING_STOP_DAYS)
+    _ensure_defaulting_customers(gen, rng, invoices, stop_from)
     groups = {}
     collections = {}
     for invoice in invoices:
@@ -325,8 +329,8 @@ def _register_payments(gen, invoices, customers):
             else:
                 invoice["paid"] = None
             continue
-        _share, (low, high), never = PAYMENT_PROFILES[customer["profile"]]
-        if rng.random() < never:
+        _share, (low, high) = PAYMENT_PROFILES[customer["profile"]]
+        if customer["profile"] == "defaulting" and invoice["date"] >= stop_from:
             invoice["paid"] = None
             continue
         pay_day = max(invoice["due"] + timedelta(days=rng.randint(low, high)), invoice["date"])
@@ -349,6 +353,23 @@ def _register_payments(gen, invoices, customers):
     gen.stats["overdue customer invoices"] = sum(
         1 for inv in invoices if inv["paid"] is None and inv["due"] < gen.anchor
     )
+
+
+def _ensure_defaulting_customers(gen, rng, invoices, stop_from):
+    """Whatever the scale, a few customers have stopped paying: overdue invoices exist."""
+    candidates = sorted(
+        {
+            id(inv["customer"]): inv["customer"]
+            for inv in invoices
+            if inv["order"] is not None and inv["date"] >= stop_from and inv["due"] < gen.anchor
+        }.values(),
+        key=lambda customer: customer["partner"]["id"],
+    )
+    defaulting = [c for c in candidates if c["profile"] == "defaulting"]
+    others = [c for c in candidates if c["profile"] != "defaulting"]
+    rng.shuffle(others)
+    for customer in others[: max(0, MIN_DEFAULTING - len(defaulting))]:
+        customer["profile"] = "defaulting"
 
 
 def _receivable_lines(move):
