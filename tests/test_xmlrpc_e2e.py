@@ -105,3 +105,20 @@ def test_lead_scoring_over_xmlrpc(rpc):
 def test_xmlrpc_unknown_lead_is_a_clear_error(rpc):
     with pytest.raises(xmlrpc.client.Fault, match="No lead with id"):
         rpc("crm.lead", "ai_explain", [987654321])
+
+
+def test_bill_check_over_xmlrpc(rpc):
+    ids = rpc("account.move", "search", [("move_type", "=", "in_invoice"), ("ai_to_verify", "=", True)])
+    assert ids, "the demo history plants wrong bills that wait in draft"
+    rows = rpc("account.move", "ai_check_bills", ids)
+    assert {row["id"] for row in rows} == set(ids)
+    assert all(row["state"] in ("warning", "high") and row["findings"] for row in rows)
+    kinds = {finding["kind"] for row in rows for finding in row["findings"]}
+    assert {"amount", "duplicate", "bank_account", "line_price"} <= kinds, kinds
+    # posting over XML-RPC goes through the same check: a new bank account waits for a manager
+    changed = next(row for row in rows if any(f["kind"] == "bank_account" for f in row["findings"]))
+    assert changed["approval"] == "pending"
+    with pytest.raises(xmlrpc.client.Fault, match="approval"):
+        rpc("account.move", "action_post", [changed["id"]])
+    [after] = rpc("account.move", "read", [changed["id"]], fields=["state"])
+    assert after["state"] == "draft"

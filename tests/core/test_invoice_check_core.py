@@ -339,6 +339,22 @@ def test_duplicate_with_reformatted_reference():
     assert "duplicate" in kinds(check(prefixed, history))
 
 
+def test_unverified_drafts_are_duplicate_candidates_but_never_usual():
+    m = Maker()
+    past = m.monthly("acme", 14, lambda k: 1000.0 + k)
+    day = past[-1]["date"] + dt.timedelta(days=30)
+    draft = m.bill("acme", day - dt.timedelta(days=2), 1500.0, ref="D-77", unverified=True)
+    history = checks.History(past + [draft], today=TODAY)
+    # the draft does not make 1,500 usual
+    spike = m.bill("acme", day, 1500.0, ref="D-78")
+    amount = only(check(spike, history), "amount")
+    assert amount and amount[0]["expected"] < 1100
+    # but a second copy of the draft is its duplicate
+    copy = m.bill("acme", day, 1500.0, ref="D77")
+    duplicate = only(check(copy, history), "duplicate")
+    assert duplicate and duplicate[0]["other_id"] == draft["id"]
+
+
 def test_duplicate_with_a_one_digit_typo_but_not_the_next_invoice():
     m = Maker()
     past = sequential_history(m)

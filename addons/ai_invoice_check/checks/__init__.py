@@ -15,6 +15,7 @@ A *bill* (past or to check) is a dict; every key is optional and odd values neve
      "amount_total": 1240.0, "amount_untaxed": 1033.33,   # in the bill's currency, positive for bills
      "currency": "EUR", "ref": "INV-2024/0042", "iban": "FR76 ...", "journal": 3,
      "doc_hash": "sha1 of the main attachment", "due_date": date(2024, 5, 31), "payment_term": 2,
+     "unverified": False,           # True for a draft: compared with for duplicates only, never "usual"
      "lines": [{"product": 12, "product_name": "[B6] Bolts M6", "account": 601, "name": "Bolts M6",
                 "quantity": 10.0, "price_unit": 1.24,
                 "tax_rate": 0.2,            # or 20 (percent), or "taxes": [tax ids or names]

@@ -561,7 +561,7 @@ def duplicate_candidates(ctx):
                 found.setdefault(r, "ref")
         elif len(bill["ref_norm"]) >= 4 and _close_amount(bill, other, p["duplicate_amount_tolerance"]):
             found.setdefault(r, "ref")
-    series = hist.partners.get(bill["partner"]) if bill["partner"] is not None else None
+    series = hist.partner_bills.get(bill["partner"]) if bill["partner"] is not None else None
     if series is not None and bill["date"] is not None:
         lo = np.searchsorted(series.t, bill["t"] - p["duplicate_window_days"], side="left")
         hi = np.searchsorted(series.t, bill["t"] + p["duplicate_window_days"], side="right")

@@ -147,6 +147,8 @@ def normalise_bill(raw):
         "payment_term": _key(raw.get("payment_term")),
         "lines": lines,
         "main_account": main_account(lines),
+        # an unverified bill (a draft) is compared with for duplicates, but teaches nothing usual
+        "unverified": bool(raw.get("unverified")),
     }
 
 
@@ -248,21 +250,31 @@ class History:
 
     def _index_bills(self):
         groups = defaultdict(list)
+        all_groups = defaultdict(list)
         self.by_hash = defaultdict(list)
         self.by_ref = defaultdict(list)
         self.by_iban = defaultdict(list)
         self.by_po_line = defaultdict(list)
         for i, bill in enumerate(self.bills):
-            groups[bill["partner"]].append(i)
+            all_groups[bill["partner"]].append(i)
             if bill["doc_hash"]:
                 self.by_hash[bill["doc_hash"]].append(i)
             for key in bill["ref_keys"]:
                 self.by_ref[key].append(i)
+            if bill["unverified"]:
+                continue
+            groups[bill["partner"]].append(i)
             if bill["iban"]:
                 self.by_iban[bill["iban"]].append(i)
             for line in bill["lines"]:
                 if line["po_line_id"] is not None:
                     self.by_po_line[line["po_line_id"]].append(i)
+        # every bill of a supplier, unverified ones included: the candidates for duplicates
+        self.partner_bills = {}
+        for partner, idx in all_groups.items():
+            self.partner_bills[partner] = _Series(
+                [self.bills[i]["t"] for i in idx], idx,
+                {"amount": np.array([self.bills[i]["amount_total"] for i in idx], dtype=float)})
         self.partners = {}
         for partner, idx in groups.items():
             bills = [self.bills[i] for i in idx]
@@ -281,7 +293,7 @@ class History:
                  "id": _objects([b["id"] for b in bills])})
         self.iban_partners = defaultdict(dict)   # iban -> {partner: first ordinal seen}
         for bill in self.bills:
-            if bill["iban"] and bill["partner"] is not None:
+            if bill["iban"] and bill["partner"] is not None and not bill["unverified"]:
                 seen = self.iban_partners[bill["iban"]]
                 seen[bill["partner"]] = min(seen.get(bill["partner"], bill["t"]), bill["t"])
         # every line of a supplier, for its usual taxes
@@ -299,7 +311,8 @@ class History:
             self.partner_lines[partner] = _Series(t, rows, {"tax": _objects(taxes), "account": _objects(accounts)})
         accounts = defaultdict(list)
         for i, bill in enumerate(self.bills):
-            if bill["main_account"] is not None and bill["amount_total"] > 0 and bill["t"] != _NO_DATE:
+            if bill["main_account"] is not None and bill["amount_total"] > 0 and bill["t"] != _NO_DATE \
+                    and not bill["unverified"]:
                 accounts[bill["main_account"]].append(i)
         self.accounts = {}
         for account, idx in accounts.items():
@@ -313,6 +326,8 @@ class History:
         pairs = defaultdict(lambda: ([], [], [], [], [], []))
         products = defaultdict(lambda: ([], [], [], []))
         for i, bill in enumerate(self.bills):
+            if bill["unverified"]:
+                continue
             for line in bill["lines"]:
                 if line["product"] is None:
                     continue

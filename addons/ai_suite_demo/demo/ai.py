@@ -27,3 +27,20 @@ def generate(gen):
     quiet._ai_plan_followup()
     gen.stats["scored leads"] = len(open_leads)
     gen.stats["follow-ups planned"] = len(quiet)
+    _check_bills(gen)
+
+
+def _check_bills(gen):
+    """Learn the usual expense accounts, then check the draft vendor bills against their history."""
+    Move = gen.env["account.move"]
+    model = Move._ai_train_category(gen.company)
+    _logger.info("AI suite demo: %s v%s (%s): %s", model.name, model.version, model.state,
+                 ", ".join(f"{k} {v:.3f}" for k, v in (model.metrics or {}).items() if isinstance(v, float)))
+    drafts = Move.search([("move_type", "in", ("in_invoice", "in_refund")), ("state", "=", "draft"),
+                          ("company_id", "=", gen.company.id)], order="id")
+    drafts._ai_check(safe=False, propose=True)
+    for move in drafts.filtered("ai_finding_ids"):
+        _logger.info("AI suite demo: bill %s %s: %s", move.partner_id.name, move.ref,
+                     "; ".join(f"[{f.severity}] {f.message}" for f in move.ai_finding_ids))
+    gen.stats["draft bills checked"] = len(drafts)
+    gen.stats["draft bills to verify"] = len(drafts.filtered("ai_to_verify"))

@@ -2,8 +2,8 @@
 
 Each supplier keeps one expense account, one tax and one reference format; price levels rise
 every January, energy costs more in winter. A handful of wrong bills are planted in the last
-six months (see ``ANOMALIES`` and readme/USAGE.md). The most recent bills stay in draft, like
-the bill paid to a new bank account; all others are posted.
+six months (see ``ANOMALIES`` and readme/USAGE.md). The most recent bills and the planted wrong
+bills stay in draft; all others are posted.
 """
 
 import logging
@@ -216,6 +216,7 @@ def _bill_vals(gen, bill):
     vals.update(
         {
             "invoice_date": bill["date"],
+            "invoice_date_due": bill["date"] + timedelta(days=30),
             "ref": bill["ref"],
             "partner_bank_id": bill["bank"].id,
             "journal_id": gen.journals["purchase"].id,
@@ -230,8 +231,10 @@ def _create_bills(gen, bills):
     for bill in bills[-DRAFT_LAST:]:
         bill["draft"] = True
     for bill in bills:
-        if bill.get("anomaly") == "new_bank_account":
-            bill["draft"] = True
+        if bill.get("anomaly") and bill["anomaly"] != "duplicated":
+            bill["draft"] = True  # waiting for the accountant: the AI check shows what is wrong
+    # the history was verified long ago: no AI check while writing it (the last section checks the drafts)
+    env = env(context=dict(env.context, ai_invoice_check_skip=True))
     for offset in range(0, len(bills), BILL_BATCH):
         batch = bills[offset : offset + BILL_BATCH]
         moves = env["account.move"].create([_bill_vals(gen, bill) for bill in batch])
