@@ -5,3 +5,4 @@ from . import account_move
 from . import account_move_line
 from . import bill_category
 from . import res_config_settings
+from . import bill_reading

@@ -253,6 +253,40 @@ def _fill(rows, opts, memory, result):
     result["layout"] = _layout.compact(rows)
 
 
+def reread(result, memory, options=None):
+    """The fields of an already read document read again with a supplier's layout memory, without
+    reading the file again (the result keeps its ``layout`` rows). Returns a new result."""
+    opts = dict(DEFAULT_OPTIONS, **(options or {}))
+    rows = _layout.expand(result.get("layout") or [])
+    if not rows or not memory:
+        return result
+    new = dict(result, errors=[e for e in result.get("errors", []) if e.get("code") != "unknown_currency"])
+    try:
+        _fill(rows, opts, memory, new)
+    except Exception as exc:  # noqa: BLE001 - keep the first reading
+        new = dict(result)
+        new["errors"] = list(result.get("errors", [])) + [
+            {"code": "memory", "message": f"the supplier's remembered layout could not be applied ({exc})",
+             "fatal": False}]
+    return new
+
+
+def from_json(result):
+    """Inverse of :func:`to_json` for what learning needs: ISO dates of the fields back to dates."""
+    out = dict(result)
+    fields = {}
+    for name, field in (result.get("fields") or {}).items():
+        field = dict(field)
+        if name in ("bill_date", "due_date") and isinstance(field.get("value"), str):
+            try:
+                field["value"] = dt.date.fromisoformat(field["value"][:10])
+            except ValueError:
+                pass
+        fields[name] = field
+    out["fields"] = fields
+    return out
+
+
 def to_json(result):
     """A copy of a result that ``json.dumps`` accepts: dates as ISO strings, XML bytes left out."""
     def convert(value):

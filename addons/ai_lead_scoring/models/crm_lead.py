@@ -107,8 +107,15 @@ class CrmLead(models.Model):
     # Training
 
     def _ai_feature_spec(self):
+        """The features the model learns from; other modules extend it (and ``_ai_read_features``)."""
         return FeatureSpec(categorical=CATEGORICAL, numeric=NUMERIC, multi=MULTI, text=TEXT,
                            labels=feature_labels(self.env))
+
+    @api.model
+    def _ai_read_features(self, lead_ids):
+        """One row per lead id (a DataFrame indexed by id) with the columns of ``_ai_feature_spec``,
+        read set-based for the whole batch. Extend it to add columns (e.g. crm_erp_bridge's ERP facts)."""
+        return read_lead_features(self.env, lead_ids)
 
     @api.model
     def _ai_train_company(self, company, min_per_class=None):
@@ -142,7 +149,7 @@ class CrmLead(models.Model):
         ids = [r[0] for r in rows]
         start = time.monotonic()
         try:
-            frame = read_lead_features(self.env, ids) if ids else None
+            frame = self._ai_read_features(ids) if ids else None
             if frame is None:
                 raise InsufficientHistory(0, 0, min_per_class)
             frame = frame.loc[ids]
@@ -181,7 +188,7 @@ class CrmLead(models.Model):
     def _ai_compute_scores(self):
         """Score these leads; returns {lead id: dict(score, probability, band, reasons, version)}."""
         results = {}
-        frame = read_lead_features(self.env, self.ids)
+        frame = self._ai_read_features(self.ids)
         for company_id, company_frame in frame.groupby("company_id", dropna=False):
             company = self.env["res.company"].browse(int(company_id)) if company_id == company_id else self.env.company
             scorers = self._ai_scorers(company)
