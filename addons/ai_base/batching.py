@@ -1,6 +1,8 @@
 """ORM glue: run work over many records in batches so that one bad record never kills a scheduled batch."""
 import logging
 
+from psycopg2.extensions import TransactionRollbackError
+
 from odoo.modules import module as odoo_module
 
 from .tools.chunks import split_every
@@ -26,9 +28,26 @@ def process_in_batches(records, batch_fn, batch_size=500, label="records", commi
     for ids in split_every(batch_size, records.ids):
         batch = records.browse(ids)
         try:
-            with env.cr.savepoint():
-                batch_fn(batch)
+            try:
+                with env.cr.savepoint():
+                    batch_fn(batch)
+            except TransactionRollbackError:
+                # another transaction changed these rows since ours began (e.g. two scheduled actions at
+                # once): retrying record by record would meet the same; retry the batch once with a fresh
+                # snapshot, else leave the rest for the next run
+                if not do_commit:
+                    raise
+                env.cr.commit()
+                try:
+                    with env.cr.savepoint():
+                        batch_fn(batch)
+                except TransactionRollbackError:
+                    _logger.warning("%s: concurrent updates, %d records left for the next run", label, remaining)
+                    stats["interrupted"] = True
+                    break
             done = len(batch)
+        except TransactionRollbackError:
+            raise
         except Exception:  # noqa: BLE001 - isolate the faulty record below
             done = 0
             for record in batch:

@@ -68,6 +68,22 @@ class AccountMove(models.Model):
             return {"priority": READ_PRIORITY, "decoder": lambda move, data, is_new: move._ai_decode_document(data)}
         return decoder
 
+    def _extend_with_attachments(self, files_data, new=False):
+        """An XML e-invoice that Odoo's importer read without any line (minimal profiles) is completed
+        from the visible page of its PDF."""
+        res = super()._extend_with_attachments(files_data, new)
+        if self.move_type in ("in_invoice", "in_refund") and self.state == "draft" and not self.invoice_line_ids \
+                and self.ai_read_state == "none":
+            document = next((f for f in files_data if f.get("import_file_type") == "pdf" and f.get("raw")), None)
+            if document:
+                try:
+                    with self.env.cr.savepoint():
+                        self._ai_read_document(document["raw"], document.get("name"), document.get("mimetype"),
+                                               overwrite=False)
+                except Exception:  # noqa: BLE001 - the bill stays as Odoo's importer left it
+                    _logger.exception("Bill reading: completing %s from its PDF failed", self.display_name)
+        return res
+
     def _ai_decode_document(self, file_data):
         """Decoder of the import framework: read the file into this draft bill. Returns a reason
         when nothing could be read (Odoo posts it on the bill), None when the bill was filled."""
@@ -86,9 +102,10 @@ class AccountMove(models.Model):
         currencies = self.env["res.currency"].search([]).mapped("name")
         return {"own_vats": own_vats, "own_ibans": own_ibans, "currencies": currencies}
 
-    def _ai_read_document(self, data, filename=None, mimetype=None):
+    def _ai_read_document(self, data, filename=None, mimetype=None, overwrite=True):
         """Read ``data`` (a PDF or an image) and fill this draft bill; never raises on a bad file.
-        :return: None when filled, else the reason (also shown on the bill)."""
+        ``overwrite``: replace the partner, reference, dates and currency already on the bill (else
+        only fill the empty ones). :return: None when filled, else the reason (also shown on the bill)."""
         self.ensure_one()
         if self.state != "draft":
             return self.env._("Only draft bills are filled from their document.")
@@ -109,7 +126,7 @@ class AccountMove(models.Model):
                                                                                     self.env.company).id)])
             if memory:
                 result = reading.reread(result, [m.entry for m in memory], self._ai_reading_options())
-        self._ai_fill_from_reading(result, partner, match)
+        self._ai_fill_from_reading(result, partner, match, overwrite=overwrite)
         return None
 
     def _ai_match_partner(self, result):
@@ -156,9 +173,17 @@ class AccountMove(models.Model):
         partner = Partner.browse(match["partner_id"]) if match.get("partner_id") else Partner
         return partner, match
 
-    def _ai_fill_from_reading(self, result, partner, match):
+    def _ai_fill_from_reading(self, result, partner, match, overwrite=True):
         read = {name: field.get("value") for name, field in result["fields"].items()}
         conf = {name: field.get("confidence", 0.0) for name, field in result["fields"].items()}
+        found = set(read)
+        if not overwrite:
+            # what is already on the bill (an e-invoice's XML) is more trustworthy than a reading
+            partner = self.partner_id.commercial_partner_id or partner
+            read = {k: v for k, v in read.items() if not (
+                (k == "bill_number" and self.ref) or (k == "bill_date" and self.invoice_date)
+                or (k == "due_date" and self.invoice_date_due and self.invoice_date_due != self.invoice_date)
+                or (k == "currency" and self.currency_id != self.company_id.currency_id))}
         vals = {}
         if partner:
             vals["partner_id"] = partner.id
@@ -187,13 +212,13 @@ class AccountMove(models.Model):
         self.write({"invoice_line_ids": self._ai_line_commands(result, read)})
         # what the document says versus what the bill computes
         findings = [f["message"] for f in result.get("findings", [])]
-        total = read.get("amount_total")
+        total = result["fields"].get("amount_total", {}).get("value")
         if isinstance(total, (int, float)) and float_compare(abs(total), abs(self.amount_total),
                                                               precision_rounding=self.currency_id.rounding or 0.01):
             findings.append(self.env._("The document's total is %(read)s, the bill's %(bill)s: check the lines "
                                        "and taxes.", read=f"{total:,.2f}", bill=f"{self.amount_total:,.2f}"))
         low = sorted(name for name, c in conf.items() if c < LOW_CONFIDENCE)
-        missing = [name for name in ("bill_number", "bill_date", "amount_total") if name not in read]
+        missing = [name for name in ("bill_number", "bill_date", "amount_total") if name not in found]
         if not partner:
             proposal = match.get("proposal") or {}
             findings.append(self.env._("Supplier not found: %s (create it from the AI Check page).",
@@ -212,6 +237,13 @@ class AccountMove(models.Model):
         commands = []
         lines = [line for line in result.get("lines", []) if isinstance(line.get("amount"), (int, float))
                  or isinstance(line.get("price_unit"), (int, float))]
+        untaxed_read = read.get("amount_untaxed")
+        if lines and isinstance(untaxed_read, (int, float)):
+            # a table read wrong must not make the bill wrong: the printed untaxed amount wins
+            line_sum = sum(line["amount"] if isinstance(line.get("amount"), (int, float))
+                           else line["price_unit"] * (line.get("quantity") or 1.0) for line in lines)
+            if abs(line_sum - untaxed_read) > max(0.01 * abs(untaxed_read), 0.05):
+                lines = []
         rates = [b.get("rate") for b in result.get("tax_breakdown", []) if b.get("rate") is not None]
         default_rate = rates[0] if len(set(rates)) == 1 else None
         for line in lines[:200]:

@@ -23,7 +23,10 @@ VAT_FORMATS = {
 }
 VAT_RE = re.compile(
     r"(?<![A-Z0-9])(?P<cc>" + "|".join(sorted(VAT_FORMATS, key=len, reverse=True)) + r")[ ]?(?P<num>"
-    + "|".join(f"(?:{v})" for v in set(VAT_FORMATS.values())) + r")(?![0-9A-Z])")
+    + "|".join(f"(?:{v})" for v in sorted(set(VAT_FORMATS.values()), key=lambda f: (-len(f), f)))
+    + r")(?![0-9A-Z])")
+# the number of a given country: the shared pattern above only finds where a VAT number may start
+COUNTRY_VAT_RE = {cc: re.compile(rf"{cc}[ ]?(?P<num>{fmt})(?![0-9A-Z])") for cc, fmt in VAT_FORMATS.items()}
 
 
 def normalise_vat(value):
@@ -33,11 +36,13 @@ def normalise_vat(value):
 def find_vats(text):
     """``[(normalised VAT, start, end)]`` in a text."""
     out = []
-    for match in VAT_RE.finditer(text or ""):
-        cc, num = match["cc"], match["num"]
-        if not re.fullmatch(VAT_FORMATS[cc], num):
+    text = text or ""
+    for match in VAT_RE.finditer(text):
+        cc = match["cc"]
+        own = COUNTRY_VAT_RE[cc].match(text, match.start())
+        if not own:
             continue
-        out.append((normalise_vat(cc + num), match.start(), match.end()))
+        out.append((normalise_vat(cc + own["num"]), own.start(), own.end()))
     return out
 
 

@@ -174,7 +174,13 @@ class CrmLead(models.Model):
                     self.with_company(company)._ai_train_company(company)
             except Exception:
                 _logger.exception("Lead scoring: training failed for company %s", company.name)
-        self._cron_ai_rescore_leads()
+        # rescoring is the rescoring job's work: triggered rather than run here, so that the two never
+        # write the same leads at the same time
+        rescore = self.env.ref("ai_lead_scoring.ir_cron_ai_rescore_leads", raise_if_not_found=False)
+        if rescore and rescore.active:
+            rescore._trigger()
+        else:
+            self._cron_ai_rescore_leads()
 
     # ------------------------------------------------------------------------------------------
     # Scoring

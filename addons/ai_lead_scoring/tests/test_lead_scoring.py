@@ -110,7 +110,12 @@ class TestLeadScoring(LeadScoringCase):
                       "ai_lead_scoring.ir_cron_ai_followup"):
             self.assertTrue(self.env.ref(xmlid).active, xmlid)
         lead = self._open_lead("Referral")
+        rescore = self.env.ref("ai_lead_scoring.ir_cron_ai_rescore_leads")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", rescore.id)])
         self.env["crm.lead"]._cron_ai_retrain_models()
+        # retraining hands the rescoring over to the rescoring job (never two jobs writing the same leads)
+        self.assertGreater(self.env["ir.cron.trigger"].search_count([("cron_id", "=", rescore.id)]), triggers)
+        self.env["crm.lead"]._cron_ai_rescore_leads()
         self.assertTrue(lead.ai_scored_on)
         self.assertGreater(lead.ai_model_version, 0)
 

@@ -27,6 +27,8 @@ ANOMALIES = {
     "over_billed_qty": ("ventilo", 100, "one line billed 25% above the quantity received"),
     "wrong_vat": ("edf", 20, "VAT 10% instead of the supplier's usual 20%"),
     "new_bank_account": ("ovh", 10, "paid to a bank account created 4 days before the bill"),
+    "other_currency": ("edf", 45, "billed in US dollars instead of euros"),
+    "short_terms": ("orange", 15, "due 5 days after the bill instead of 30"),
 }
 
 
@@ -158,6 +160,10 @@ def _plant_anomalies(gen, rng, bills):
             bill["lines"][0]["quantity"] = float(max(quantity + 1, round(quantity * 1.25)))
         elif kind == "wrong_vat":
             bill["lines"][0]["tax"] = "10"
+        elif kind == "other_currency":
+            bill["currency"] = "USD"
+        elif kind == "short_terms":
+            bill["due_days"] = 5
         elif kind == "new_bank_account":
             partner = gen.suppliers[supplier]["partner"]
             created = bill["date"] - timedelta(days=4)
@@ -213,10 +219,14 @@ def _bill_vals(gen, bill):
                 for line in bill["lines"]
             ],
         }
+    if bill.get("currency"):
+        currency = gen.env.ref(f"base.{bill['currency']}")
+        currency.active = True
+        vals["currency_id"] = currency.id
     vals.update(
         {
             "invoice_date": bill["date"],
-            "invoice_date_due": bill["date"] + timedelta(days=30),
+            "invoice_date_due": bill["date"] + timedelta(days=bill.get("due_days", 30)),
             "ref": bill["ref"],
             "partner_bank_id": bill["bank"].id,
             "journal_id": gen.journals["purchase"].id,
