@@ -298,7 +298,6 @@ class AiStockForecast(models.Model):
             "res_model": "ai.stock.forecast.line",
             "view_mode": "graph,list",
             "domain": [("forecast_id", "in", self.ids)],
-            "context": {"graph_groupbys": ["date:week", "kind"]},
         }
 
 

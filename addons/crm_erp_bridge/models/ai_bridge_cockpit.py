@@ -140,6 +140,16 @@ class AiBridgeCockpit(models.TransientModel):
             raise AccessError(_("The stock forecast is not available."))
         return self._window(_("Stock-outs in the next 30 days"), "ai.stock.proposal", self._stockout_domain())
 
-    def action_refresh(self):
-        return {"type": "ir.actions.act_window", "res_model": self._name, "view_mode": "form",
+    def _compute_display_name(self):
+        for cockpit in self:
+            cockpit.display_name = _("Cockpit")
+
+    @api.model
+    def action_open_cockpit(self):
+        """Menu entry: a saved cockpit record (figures computed for the reader), opened in its form."""
+        cockpit = self.create({})
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": cockpit.id, "view_mode": "form",
                 "views": [(False, "form")], "target": "current", "name": _("Cockpit")}
+
+    def action_refresh(self):
+        return self.action_open_cockpit()

@@ -131,6 +131,8 @@ class TestCustomer360(BridgeCase):
         self.assertNotIn(None, empty.values())
 
     def test_cockpit(self):
+        action = self.env["ai.bridge.cockpit"].action_open_cockpit()
+        self.assertEqual(self.env["ai.bridge.cockpit"].browse(action["res_id"]).display_name, "Cockpit")
         cockpit = self.env["ai.bridge.cockpit"].create({})
         self.assertEqual(cockpit.pipeline_count, 2)
         self.assertAlmostEqual(cockpit.pipeline_weighted, 5000.0)
