@@ -76,7 +76,7 @@ def _pipeline_quotations(gen):
         orders.append({
             "partner_id": lead.partner_id.id, "opportunity_id": lead.id, "team_id": lead.team_id.id,
             "user_id": lead.user_id.id, "company_id": gen.company.id, "warehouse_id": gen.warehouse.id,
-            "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": float(rng.choice((10, 20, 40, 60, 120)))})
+            "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": float(rng.choice((4, 6, 10, 15, 24)))})
                            for product in picks],
         })
     created = env["sale.order"].create(orders)
