@@ -298,6 +298,8 @@ class AiStockForecast(models.Model):
             "res_model": "ai.stock.forecast.line",
             "view_mode": "graph,list",
             "domain": [("forecast_id", "in", self.ids)],
+            # no empty weeks added by the graph: they would show as a series without kind
+            "context": {"fill_temporal": False},
         }
 
 
