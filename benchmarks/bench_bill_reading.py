@@ -38,28 +38,19 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import bench_common  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 RESULTS_PATH = REPO / "benchmarks" / "results" / "bill_reading.json"
 FIELDS = ("supplier", "number", "date", "total", "tax", "iban")
 
 
-def shared_dir():
-    env = os.environ.get("AI_SUITE_SHARED_DATA")
-    return Path(env) if env else REPO.parent / "shared" / "data"
+shared_dir = bench_common.shared_data_dir
 
 
 def load_core():
-    import importlib.util
-    name = "ai_invoice_check__reading"
-    if name in sys.modules:
-        return sys.modules[name]
-    init = REPO / "addons" / "ai_invoice_check" / "reading" / "__init__.py"
-    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(init.parent)])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return bench_common.load_core("ai_invoice_check", "reading")
 
 
 # --- truth ------------------------------------------------------------------------------------------
@@ -145,14 +136,12 @@ def load_documents(base, core, only=None):
         if json_path.exists():
             truth = truth_from_json(json_path)
         elif entry.get("embedded_xml"):
-            with tempfile.TemporaryDirectory() as tmp:
-                xml = core.sources.pdf_attachments(str(path), 30)
-                for item in xml:
-                    try:
-                        truth = truth_from_xml(item["data"])
-                        break
-                    except ET.ParseError:
-                        continue
+            for item in core.sources.pdf_attachments(str(path), 30):
+                try:
+                    truth = truth_from_xml(item["data"])
+                    break
+                except ET.ParseError:
+                    continue
         if truth.get("iban") and not core.valid_iban(truth["iban"]):
             truth["iban_invalid"] = truth.pop("iban")
         if not truth:

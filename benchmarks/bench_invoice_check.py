@@ -15,7 +15,6 @@ into ``benchmarks/results/invoice_check.json`` (other keys of the file are kept)
 import argparse
 import bisect
 import datetime as dt
-import importlib.util
 import json
 import math
 import sys
@@ -27,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common  # noqa: E402
 import invoice_check_data as data  # noqa: E402
 import invoice_check_native as native  # noqa: E402
 
@@ -39,15 +39,7 @@ TODAY = dt.date(2018, 12, 31)
 
 def load_core():
     """The pure-Python core ``addons/ai_invoice_check/checks`` without importing Odoo."""
-    name = "ai_invoice_check__checks"
-    if name in sys.modules:
-        return sys.modules[name]
-    init = REPO / "addons" / "ai_invoice_check" / "checks" / "__init__.py"
-    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(init.parent)])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return bench_common.load_core("ai_invoice_check", "checks")
 
 
 def _json_default(obj):

@@ -21,7 +21,6 @@ Results are printed as a table and merged into ``benchmarks/results/lead_scoring
 ``datasets`` (other top-level keys of that file are kept).
 """
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
@@ -31,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+import bench_common  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DATASETS_DIR = REPO / "benchmarks" / "lead_scoring_datasets"
@@ -58,21 +59,12 @@ DEFAULT_PLS_FIELDS = ["phone_state", "email_state", "state_id", "country_id", "s
 # Locations and the core
 
 
-def shared_data_dir():
-    return Path(os.environ.get("AI_SUITE_SHARED_DATA") or (REPO.parent / "shared" / "data"))
+shared_data_dir = bench_common.shared_data_dir
 
 
 def load_scoring_core():
     """The pure-Python core ``addons/ai_lead_scoring/scoring`` without importing Odoo."""
-    name = "ai_lead_scoring__scoring"
-    if name in sys.modules:
-        return sys.modules[name]
-    init = REPO / "addons" / "ai_lead_scoring" / "scoring" / "__init__.py"
-    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(init.parent)])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return bench_common.load_core("ai_lead_scoring", "scoring")
 
 
 # ------------------------------------------------------------------------------------------------

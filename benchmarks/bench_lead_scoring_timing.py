@@ -12,22 +12,20 @@ benchmarks/results/lead_scoring.json.
 """
 import csv
 import json
-import os
 import sys
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
-from cores import load_core  # noqa: E402
+import bench_common  # noqa: E402
+from bench_common import load_core  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results" / "lead_scoring.json"
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
-def shared_data():
-    return Path(os.environ.get("AI_SUITE_SHARED_DATA") or REPO.parent / "shared" / "data")
+shared_data = bench_common.shared_data_dir
 
 
 def load_contacts(path):

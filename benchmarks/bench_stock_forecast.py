@@ -23,7 +23,6 @@ Results are printed and merged into ``benchmarks/results/stock_forecast.json``.
 """
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import math
 import sys
@@ -33,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common  # noqa: E402
 import stock_forecast_baselines as base  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,15 +43,7 @@ PROPHET_BUDGET_FITS = 6000     # more default-Prophet fits than this: a document
 
 
 def load_core():
-    name = "ai_stock_forecast__forecast"
-    if name in sys.modules:
-        return sys.modules[name]
-    init = REPO / "addons" / "ai_stock_forecast" / "forecast" / "__init__.py"
-    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(init.parent)])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return bench_common.load_core("ai_stock_forecast", "forecast")
 
 
 fc = load_core()

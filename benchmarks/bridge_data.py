@@ -119,7 +119,7 @@ def populate(env, n_partners, n_invoice_lines, n_order_lines, lines_per_invoice=
                "SELECT b.*, k FROM bench_inv b, generate_series(1, %(lpi)s) k", {
                    "move_id": "s.move_id", "move_name": "'BINV/' || s.g", "partner_id": "s.partner_id",
                    "date": "s.invoice_date", "invoice_date": "s.invoice_date",
-                   "product_id": f"(%(products)s::int[])[1 + (s.partner_id * 7 + s.k * 13) %% %(np)s]",
+                   "product_id": "(%(products)s::int[])[1 + (s.partner_id * 7 + s.k * 13) %% %(np)s]",
                    "price_unit": line_amount, "price_subtotal": line_amount, "price_total": line_amount,
                    "balance": f"-{line_amount}", "amount_currency": f"-{line_amount}", "credit": line_amount,
                    "debit": "0", "sequence": "10 + s.k", "create_date": "now() at time zone 'UTC'",

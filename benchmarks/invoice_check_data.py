@@ -20,19 +20,19 @@ rate (20 % for 70 % of suppliers, 0 % for 20 %, 5 % for 10 %).
 import datetime as dt
 import hashlib
 import math
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+import bench_common  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_START = dt.date(2017, 1, 1)
 FAULTS = {"x1.2": 1.2, "x1.5": 1.5, "x3": 3.0}
 
 
-def shared_data_dir():
-    return Path(os.environ.get("AI_SUITE_SHARED_DATA") or (REPO.parent / "shared" / "data"))
+shared_data_dir = bench_common.shared_data_dir
 
 
 def _seed(*parts):

@@ -4,18 +4,17 @@ Baselines: seasonal naive, default Prophet (``Prophet()`` as documented, forecas
 and statsforecast's AutoETS. Series are plain numpy rows; dates give the calendar.
 """
 import logging
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+import bench_common  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 
 
-def shared_data_dir():
-    env = os.environ.get("AI_SUITE_SHARED_DATA")
-    return Path(env) if env else REPO.parent / "shared" / "data"
+shared_data_dir = bench_common.shared_data_dir
 
 
 def load_store_items():

@@ -66,3 +66,43 @@ def process_in_batches(records, batch_fn, batch_size=500, label="records", commi
     if stats["failed"]:
         _logger.warning("%s: %d processed, %d failed", label, stats["processed"], stats["failed"])
     return stats
+
+
+def run_before_commit(records, key, callback):
+    """Queue ``records`` under ``key``; just before the transaction commits (when the cursor flushes),
+    ``callback`` runs once on every record queued under that key, inside a savepoint. A failure is
+    logged and never blocks the transaction that changed the records.
+
+    For work to redo after changes made from code in many small steps (lines written one by one,
+    reconciliations...): however many changes, the work runs once per transaction.
+    """
+    ids = [i for i in records.ids if isinstance(i, int)]
+    if not ids:
+        return
+    env = records.env
+    data = env.cr.precommit.data
+    slot = f"ai_base.before_commit.{key}"
+    if slot not in data:
+        data[slot] = set()
+        model = records._name
+
+        def run():
+            queued = data.pop(slot, set())
+            targets = env[model].browse(sorted(queued)).exists()
+            if not targets:
+                return
+            try:
+                with env.cr.savepoint():
+                    callback(targets)
+            except Exception:  # noqa: BLE001 - never block the transaction that changed the records
+                _logger.exception("%s: the work queued before commit failed on %s %s", key, model, targets.ids[:20])
+
+        env.cr.precommit.add(run)
+    data[slot].update(ids)
+
+
+def forget_before_commit(records, key):
+    """Take ``records`` off the ``key`` queue (the work was just done for them)."""
+    queued = records.env.cr.precommit.data.get(f"ai_base.before_commit.{key}")
+    if queued:
+        queued.difference_update(records.ids)

@@ -39,3 +39,9 @@ def test_empty_payload_loads_as_none():
 def test_split_every():
     assert [len(c) for c in tools.split_every(4, range(10))] == [4, 4, 2]
     assert list(tools.split_every(3, [])) == []
+
+
+def test_finite_numbers_for_numeric_fields():
+    assert tools.finite("2.5") == 2.5
+    assert tools.finite(None) == 0.0 and tools.finite("x", default=-1.0) == -1.0
+    assert tools.finite(float("nan")) == 0.0 and tools.finite(float("inf")) == 0.0

@@ -1,10 +1,13 @@
 import logging
 import time
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.ai_base.batching import forget_before_commit, process_in_batches, run_before_commit
+from odoo.addons.ai_base.tools import finite
 
 from .. import checks
 from ..checks.history import History
@@ -18,7 +21,7 @@ PURCHASE_TYPES = bill_data.PURCHASE_TYPES
 TRIGGER_FIELDS = {"partner_id", "invoice_date", "ref", "partner_bank_id", "invoice_line_ids", "line_ids",
                   "currency_id", "invoice_payment_term_id", "invoice_date_due", "move_type", "journal_id",
                   "message_main_attachment_id"}
-DIRTY_KEY = "ai_invoice_check.dirty"
+CHECK_QUEUE = "ai_invoice_check.check"
 CHECK_STATES = [("none", "Not checked"), ("ok", "No finding"), ("info", "Info"), ("warning", "To verify"),
                 ("high", "High risk"), ("error", "Check failed")]
 
@@ -49,10 +52,11 @@ class AccountMove(models.Model):
 
     @api.depends("ai_finding_ids.severity", "ai_finding_ids.needs_approval", "company_id")
     def _compute_ai_policy_action(self):
+        policies = self.env["ai.invoice.check.policy"]._for_companies(self.filtered("ai_finding_ids").company_id)
         for move in self:
             actions = set()
             if move.ai_finding_ids:
-                policy = self.env["ai.invoice.check.policy"]._for_company(move.company_id)
+                policy = policies[move.company_id.id]
                 actions = {policy._action_for(f.severity) for f in move.ai_finding_ids}
             move.ai_policy_action = ("block" if "block" in actions else
                                      "approval" if "approval" in actions else "warn")
@@ -82,22 +86,10 @@ class AccountMove(models.Model):
 
     def _ai_mark_dirty(self):
         """Lines changed from code (not through the bill): check the bill before the transaction commits."""
-        bills = self._ai_checkable()
-        if not bills or self.env.context.get("ai_invoice_check_skip"):
+        if self.env.context.get("ai_invoice_check_skip"):
             return
-        data = self.env.cr.precommit.data
-        if DIRTY_KEY not in data:
-            data[DIRTY_KEY] = set()
-            env = self.env
-
-            def check_dirty():
-                ids = data.pop(DIRTY_KEY, set())
-                moves = env["account.move"].browse(sorted(ids)).exists()._ai_checkable()
-                if moves:
-                    moves._ai_check(safe=True, propose=True)
-
-            self.env.cr.precommit.add(check_dirty)
-        data[DIRTY_KEY].update(bills.ids)
+        run_before_commit(self._ai_checkable(), CHECK_QUEUE,
+                          lambda moves: moves._ai_checkable()._ai_check(safe=True, propose=True))
 
     def _post(self, soft=True):
         bills = self.filtered(lambda m: m.move_type in PURCHASE_TYPES and m.state == "draft")
@@ -127,6 +119,9 @@ class AccountMove(models.Model):
         bills = self.filtered(lambda m: m.move_type in PURCHASE_TYPES)
         if not bills:
             return {}
+        # checked now: the check queued by their line changes is not needed any more (forgotten before the
+        # savepoint, whose opening flushes the cursor and would run it)
+        forget_before_commit(bills, CHECK_QUEUE)
         try:
             with self.env.cr.savepoint():
                 return bills._ai_check_unsafe(propose=propose, today=today)
@@ -159,30 +154,31 @@ class AccountMove(models.Model):
             today=today or fields.Date.context_today(self),
         )
         results = {}
+        policies = env["ai.invoice.check.policy"]._for_companies(self.company_id)
         for move in self:
             row = rows.get(move.id)
             if row is None:
                 continue
-            policy = env["ai.invoice.check.policy"]._for_company(move.company_id)
+            policy = policies[move.company_id.id]
             core_policy = {"checks": policy._enabled_kinds(), "today": today or fields.Date.context_today(self)}
             if move.move_type == "in_refund":
                 core_policy["checks"] = [k for k in core_policy["checks"] if k in ("duplicate", "bank_account",
                                                                                      "currency")]
             results[move.id] = checks.check_bill(row, history, core_policy)
-        self._ai_store_findings(rows, results)
+        self._ai_store_findings(rows, results, policies)
         if propose:
-            self.filtered(lambda m: m.state == "draft")._ai_propose_accounts(rows)
+            self.filtered(lambda m: m.state == "draft")._ai_propose_accounts(rows, policies)
         _logger.debug("AI bill check of %d bills (%d in history) in %.3fs", len(self), len(bills),
                       time.monotonic() - started)
         return results
 
-    def _ai_store_findings(self, rows, results):
+    def _ai_store_findings(self, rows, results, policies):
         Finding = self.env["ai.invoice.finding"].sudo()
         now = fields.Datetime.now()
         self.sudo().ai_finding_ids.unlink()
         vals = []
         for move in self:
-            policy = self.env["ai.invoice.check.policy"]._for_company(move.company_id)
+            policy = policies[move.company_id.id]
             lines = rows.get(move.id, {}).get("lines", [])
             for finding in results.get(move.id, []):
                 line_index = finding.get("line")
@@ -192,8 +188,8 @@ class AccountMove(models.Model):
                 vals.append({
                     "move_id": move.id, "kind": finding["kind"], "severity": finding["severity"],
                     "template_key": finding["template_key"], "values": finding["values"],
-                    "expected": _number(finding.get("expected")), "low": _number(finding.get("low")),
-                    "high": _number(finding.get("high")), "score": _number(finding.get("score")),
+                    "expected": finite(finding.get("expected")), "low": finite(finding.get("low")),
+                    "high": finite(finding.get("high")), "score": finite(finding.get("score")),
                     "line_id": line_id, "other_move_id": other if isinstance(other, int) else False,
                     "compared_ids": [i for i in finding.get("compared_ids") or [] if isinstance(i, int)][:50],
                     "raw": _jsonable(finding.get("raw") or {}),
@@ -267,8 +263,9 @@ class AccountMove(models.Model):
 
     def _ai_enforce_policy(self):
         problems = []
+        policies = self.env["ai.invoice.check.policy"]._for_companies(self.company_id)
         for move in self:
-            policy = self.env["ai.invoice.check.policy"]._for_company(move.company_id)
+            policy = policies[move.company_id.id]
             blocking = move.ai_finding_ids.filtered(lambda f, p=policy: p._action_for(f.severity) == "block")
             if blocking:
                 problems.append(self.env._(
@@ -339,8 +336,6 @@ class AccountMove(models.Model):
     @api.model
     def _cron_ai_check_draft_bills(self, batch_size=200):
         """Check draft vendor bills again (new bills arrived, decisions were taken)."""
-        from odoo.addons.ai_base.batching import process_in_batches
-
         drafts = self.search([("move_type", "in", PURCHASE_TYPES), ("state", "=", "draft")], order="id")
         return process_in_batches(drafts, lambda batch: batch._ai_check(safe=False), batch_size=batch_size,
                                   label="AI bill check")
@@ -385,14 +380,6 @@ class AccountMove(models.Model):
             "view_mode": "list,form",
             "domain": [("move_id", "in", self.ids)],
         }
-
-
-def _number(value):
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return 0.0
-    return value if value == value and abs(value) != float("inf") else 0.0
 
 
 def _jsonable(value):

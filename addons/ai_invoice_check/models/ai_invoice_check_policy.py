@@ -36,8 +36,16 @@ class AiInvoiceCheckPolicy(models.Model):
 
     @api.model
     def _for_company(self, company):
-        policy = self.sudo().search([("company_id", "=", company.id)], limit=1)
-        return policy or self.sudo().create({"company_id": company.id})
+        return self._for_companies(company)[company.id]
+
+    @api.model
+    def _for_companies(self, companies):
+        """{company id: its policy} in one search (a missing policy is created with the defaults)."""
+        policies = {p.company_id.id: p for p in self.sudo().search([("company_id", "in", companies.ids)])}
+        missing = companies.filtered(lambda c: c.id not in policies)
+        for policy in self.sudo().create([{"company_id": c.id} for c in missing]):
+            policies[policy.company_id.id] = policy
+        return policies
 
     def _action_for(self, severity):
         self.ensure_one()

@@ -88,7 +88,7 @@ class AccountMove(models.Model):
             except Exception:  # noqa: BLE001 - one company's failure must not stop the others
                 _logger.exception("AI bill check: training the account proposals of %s failed", company.name)
 
-    def _ai_propose_accounts(self, rows):
+    def _ai_propose_accounts(self, rows, policies):
         """Propose an account for each line of these draft bills; apply the confident ones on new lines."""
         Model = self.env["ai.trained.model"]
         for company in self.company_id:
@@ -97,7 +97,7 @@ class AccountMove(models.Model):
             if not model:
                 continue
             payload = model._load_payload()
-            policy = self.env["ai.invoice.check.policy"]._for_company(company)
+            policy = policies[company.id]
             items = []
             for move in moves:
                 bill = rows.get(move.id) or {}

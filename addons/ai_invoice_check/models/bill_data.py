@@ -131,18 +131,18 @@ def history_move_ids(env, bills):
         # other suppliers' bills on the same main accounts (for suppliers with too few bills)
         accounts = sorted({_main_account(b) for b in group} - {None})
         if accounts:
+            # bills with a line on those accounts (the core keeps those whose main account it is): the
+            # account's index finds them without computing every bill's main account
             cr.execute(SQL(
                 """
                 SELECT move_id FROM (
-                    SELECT l.move_id, l.account_id,
+                    SELECT l.move_id,
                            row_number() OVER (PARTITION BY l.account_id ORDER BY am.invoice_date DESC, am.id DESC) AS rank
-                      FROM account_move am
-                      JOIN LATERAL (SELECT DISTINCT ON (ml.move_id) ml.move_id, ml.account_id
-                                      FROM account_move_line ml
-                                     WHERE ml.move_id = am.id AND ml.display_type = 'product'
-                                  ORDER BY ml.move_id, abs(ml.balance) DESC) l ON TRUE
-                     WHERE am.company_id = %(company)s AND am.move_type = 'in_invoice' AND am.state = 'posted'
-                       AND am.invoice_date BETWEEN %(since)s AND %(until)s AND l.account_id = ANY(%(accounts)s)
+                      FROM account_move_line l
+                      JOIN account_move am ON am.id = l.move_id
+                     WHERE l.account_id = ANY(%(accounts)s) AND l.display_type = 'product'
+                       AND am.company_id = %(company)s AND am.move_type = 'in_invoice' AND am.state = 'posted'
+                       AND am.invoice_date BETWEEN %(since)s AND %(until)s
                 ) ranked WHERE rank <= %(limit)s
                 """, company=company, since=earliest - dt.timedelta(days=FALLBACK_DAYS), until=latest,
                 accounts=accounts, limit=FALLBACK_BILLS))

@@ -52,6 +52,27 @@ class TestInvoiceCheck(InvoiceCheckCase):
         self.env.cr.flush()  # what a commit does first: the bill is checked then
         self.assertIn("amount", self.kinds(bill))
 
+    def test_each_save_checks_once(self):
+        """Odoo writes a bill's lines again inside its own create and write: the check still runs once."""
+        Move = type(self.env["account.move"])
+        original = Move._ai_check_unsafe
+        calls = []
+
+        def counting(self_, *args, **kwargs):
+            calls.append(self_.ids)
+            return original(self_, *args, **kwargs)
+
+        with patch.object(Move, "_ai_check_unsafe", counting):
+            bill = self._bill(self.supplier, self.today, 1000.0, ref="NR-2530")
+            self.env.cr.flush()
+            self.assertEqual(len(calls), 1)
+            bill.write({"invoice_line_ids": [(1, bill.invoice_line_ids.id, {"price_unit": 1500.0})]})
+            self.env.cr.flush()
+            self.assertEqual(len(calls), 2)
+            bill.invoice_line_ids.write({"price_unit": 1000.0})   # from code: checked once, before commit
+            self.env.cr.flush()
+            self.assertEqual(len(calls), 3)
+
     def test_post_from_code_checks_every_path(self):
         """A bill created without the check (an import) is still checked by action_post from code."""
         self.policy.write({"on_high": "warn", "on_warning": "warn"})
@@ -199,10 +220,10 @@ class TestInvoiceCheck(InvoiceCheckCase):
         line = bill.invoice_line_ids
         self.assertEqual(line.ai_account_id, self.other_expense)
         self.assertGreater(line.ai_account_confidence, 0.5)
-        if journal_default != self.other_expense:
-            self.assertTrue(line.ai_account_differs)
-            line.action_ai_apply_account()
-            self.assertEqual(line.account_id, self.other_expense)
+        self.assertNotEqual(journal_default, self.other_expense)
+        self.assertTrue(line.ai_account_differs)
+        line.action_ai_apply_account()
+        self.assertEqual(line.account_id, self.other_expense)
         self.policy.write({"category_auto_apply": True, "category_threshold": 0.5})
         auto = self._bill(cleaner, self.today, 306.0, ref="CC-100", account=journal_default,
                           bank=bank)

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
-from odoo.addons.ai_base.tools import split_every
+from odoo.addons.ai_base.tools import finite, split_every
 
 from .. import forecast as core
 from . import demand_data
@@ -101,9 +101,14 @@ class AiStockForecast(models.Model):
         since = today - dt.timedelta(days=HISTORY_DAYS)
         pairs = demand_data.demand_pairs(self.env, company, since)
         if product_ids is not None:
-            pairs = [p for p in pairs if p[0] in set(product_ids)]
+            wanted = set(product_ids)
+            pairs = [p for p in pairs if p[0] in wanted]
         if warehouse_ids is not None:
-            pairs = [p for p in pairs if p[1] in set(warehouse_ids)]
+            wanted = set(warehouse_ids)
+            pairs = [p for p in pairs if p[1] in wanted]
+        settings = self._ai_settings()
+        # demand already known (the sales pipeline): read once for the whole run
+        known = self._ai_known_future_demand(company, pairs, today, today + dt.timedelta(days=settings["horizon"] - 1))
         stats = {"forecasts": 0, "failed": 0, "proposals": 0}
         do_commit = not odoo_module.current_test and self.env.context.get("ai_commit", True) \
             and self.env.context.get("cron_id")
@@ -111,14 +116,14 @@ class AiStockForecast(models.Model):
         for batch in split_every(batch_size, pairs):
             try:
                 with self.env.cr.savepoint():
-                    done = self._ai_forecast_batch(company, batch, today)
+                    done = self._ai_forecast_batch(company, batch, today, settings, known)
             except Exception:  # noqa: BLE001 - retry one by one: a bad product never kills the batch
                 _logger.exception("Stock forecast: batch of %s products failed, retrying one by one", len(batch))
                 done = {"forecasts": 0, "failed": 0, "proposals": 0}
                 for pair in batch:
                     try:
                         with self.env.cr.savepoint():
-                            one = self._ai_forecast_batch(company, [pair], today)
+                            one = self._ai_forecast_batch(company, [pair], today, settings, known)
                     except Exception as exc:  # noqa: BLE001
                         _logger.warning("Stock forecast: product %s in warehouse %s skipped: %s", pair[0], pair[1], exc)
                         self._ai_store_error(pair, str(exc))
@@ -144,8 +149,7 @@ class AiStockForecast(models.Model):
         else:
             self.create(dict(vals, product_id=pair[0], warehouse_id=pair[1]))
 
-    def _ai_forecast_batch(self, company, pairs, today):
-        settings = self._ai_settings()
+    def _ai_forecast_batch(self, company, pairs, today, settings, known):
         horizon = settings["horizon"]
         since = dt.datetime.combine(today - dt.timedelta(days=HISTORY_DAYS), dt.time.min)
         env = self.env
@@ -156,7 +160,6 @@ class AiStockForecast(models.Model):
         all_factors = env["ai.forecast.factor"].union(*factors.values()) if factors else env["ai.forecast.factor"]
         factor_values = demand_data.read_factor_values(env, all_factors.ids, since.date(),
                                                        today + dt.timedelta(days=horizon))
-        known = self._ai_known_future_demand(company, pairs, today, today + dt.timedelta(days=horizon - 1))
         country = (company.country_id.code or "").upper() or None
         tasks = []
         for pair in pairs:
@@ -177,6 +180,8 @@ class AiStockForecast(models.Model):
                                      use_prophet=settings["use_prophet"])
         stats = {"forecasts": 0, "failed": 0, "proposals": 0}
         stored = {}
+        existing = {(f.product_id.id, f.warehouse_id.id): f for f in self.search(
+            [("product_id", "in", products.ids), ("warehouse_id", "in", sorted({w for _p, w in pairs}))])}
         for task, result in zip(tasks, results):
             pair = task["key"]
             if result.get("status") != "ok":
@@ -184,7 +189,7 @@ class AiStockForecast(models.Model):
                 stats["failed"] += 1
                 continue
             pipeline = known.get(pair, [])
-            stored[pair] = self._ai_store_forecast(pair, task, result, pipeline, today)
+            stored[pair] = self._ai_store_forecast(pair, task, result, pipeline, today, existing.get(pair))
             stats["forecasts"] += 1
         stats["proposals"] = env["ai.stock.proposal"]._ai_update_proposals(company, stored, on_hand, today, settings)
         return stats
@@ -207,7 +212,7 @@ class AiStockForecast(models.Model):
         products of likely deals of the sales pipeline."""
         return {}
 
-    def _ai_store_forecast(self, pair, task, result, pipeline, today):
+    def _ai_store_forecast(self, pair, task, result, pipeline, today, forecast=None):
         """Write the forecast header and its lines (bulk insert); return what proposals need."""
         product_id, warehouse_id = pair
         dates = [core_date(d) for d in result["dates"]]
@@ -221,13 +226,12 @@ class AiStockForecast(models.Model):
         vals = {
             "state": "ok", "error": False, "model": result.get("model"), "model_label": result.get("model_label"),
             "reason": (result.get("reason") or "")[:250], "series_class": result.get("series_class") or False,
-            "mase": _num(result.get("mase")), "wape": _num(result.get("wape")), "bias": _num(result.get("bias")),
+            "mase": finite(result.get("mase")), "wape": finite(result.get("wape")), "bias": finite(result.get("bias")),
             "n_history": result.get("n_history") or 0, "horizon": len(dates), "computed_on": fields.Datetime.now(),
             "demand_30": float(sum(p50[:30]) + sum(extra[:30])), "demand_90": float(sum(p50[:90]) + sum(extra[:90])),
-            "pipeline_90": float(sum(extra[:90])), "sigma_cum": [_num(v) for v in result.get("sigma_cum") or []],
+            "pipeline_90": float(sum(extra[:90])), "sigma_cum": [finite(v) for v in result.get("sigma_cum") or []],
             "factor_codes": ", ".join(sorted(task.get("regressors") or {})) or False,
         }
-        forecast = self.search([("product_id", "=", product_id), ("warehouse_id", "=", warehouse_id)], limit=1)
         if forecast:
             forecast.write(vals)
         else:
@@ -309,14 +313,6 @@ def core_date(value):
     if isinstance(value, str):
         return dt.date.fromisoformat(value[:10])
     return value
-
-
-def _num(value):
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return 0.0
-    return value if math.isfinite(value) else 0.0
 
 
 class AiStockForecastLine(models.Model):

@@ -1,12 +1,8 @@
-import datetime as dt
-import logging
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .. import forecast as core
-
-_logger = logging.getLogger(__name__)
+from . import demand_data
 
 
 class AiStockProposal(models.Model):
@@ -51,21 +47,24 @@ class AiStockProposal(models.Model):
             return 0
         env = self.env
         pairs = list(stored)
-        incoming, outgoing = _confirmed(env, pairs, today)
+        incoming, outgoing = demand_data.read_confirmed_moves(env, pairs, today)
         open_props = self.search([("state", "=", "proposed"),
                                   ("product_id", "in", sorted({p for p, _w in pairs}))])
         existing = {(p.product_id.id, p.warehouse_id.id): p for p in open_props}
         purchase_lead = getattr(company, "days_to_purchase", 0.0) or 0.0
         count = 0
+        # one recordset for the batch: products, sellers and categories are read together
+        products = {p.id: p for p in env["product.product"].browse(sorted({p for p, _w in pairs})).with_company(company)}
+        # counted units are ordered whole; measured ones (kg, m, l) to the unit's precision
+        counted = env.ref("uom.product_uom_unit", raise_if_not_found=False) | \
+            env.ref("uom.product_uom_dozen", raise_if_not_found=False)
         for pair, data in stored.items():
-            product = env["product.product"].browse(pair[0]).with_company(company)
+            product = products[pair[0]]
             seller = _seller(product, company)
             supplier_lead = seller.delay if seller else 0
             min_qty, multiple = _supplier_quantities(product, seller)
             service = product.categ_id._ai_service_level()
-            # counted units are ordered whole; measured ones (kg, m, l) to the unit's precision
-            whole = product.uom_id in (env.ref("uom.product_uom_unit", raise_if_not_found=False),
-                                       env.ref("uom.product_uom_dozen", raise_if_not_found=False))
+            whole = product.uom_id in counted
             result = core.propose_purchase(
                 on_hand.get(pair, 0.0), data["p50"], today, incoming=incoming.get(pair, ()),
                 outgoing=outgoing.get(pair, ()), sigma_cum=data["sigma_cum"], service_level=service,
@@ -190,11 +189,6 @@ def _iso(day):
     return day.isoformat() if day else False
 
 
-def _confirmed(env, pairs, today):
-    from . import demand_data
-    return demand_data.read_confirmed_moves(env, pairs, today)
-
-
 def _seller(product, company):
     sellers = product.seller_ids.filtered(
         lambda s: (not s.company_id or s.company_id == company) and (not s.product_id or s.product_id == product)
@@ -212,5 +206,3 @@ def _supplier_quantities(product, seller):
     multiple = uom._compute_quantity(1.0, product.uom_id) if uom != product.uom_id else 0.0
     return float(min_qty), float(multiple if multiple > 1 else 0.0)
 
-
-__all__ = ["AiStockProposal", "dt"]

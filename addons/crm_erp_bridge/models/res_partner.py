@@ -1,20 +1,17 @@
-import logging
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from odoo.addons.ai_base.batching import process_in_batches
+from odoo.addons.ai_base.batching import process_in_batches, run_before_commit
 from odoo.addons.ai_base.tools.chunks import split_every
 
 from . import bridge_sql
 
-_logger = logging.getLogger(__name__)
 
 # who may read a customer's 360 aggregates: salespeople and accounting users (no invoice detail for the former)
 READERS = "sales_team.group_sale_salesman,account.group_account_invoice,account.group_account_readonly"
 ACCOUNTANTS = "account.group_account_invoice,account.group_account_readonly"
-DIRTY_KEY = "crm_erp_bridge.dirty_partners"
+REFRESH_QUEUE = "crm_erp_bridge.refresh_360"
 REFRESH_BATCH = 2000
 # partner field -> ai.customer.fact field (the current company's row)
 FACT_FIELDS = {
@@ -193,24 +190,7 @@ class ResPartner(models.Model):
         blocks the user's change; the nightly refresh catches up."""
         if not self or self.env.context.get("crm_erp_bridge_no_refresh"):
             return
-        data = self.env.cr.precommit.data
-        if DIRTY_KEY not in data:
-            data[DIRTY_KEY] = set()
-            env = self.env
-
-            def refresh_dirty():
-                ids = data.pop(DIRTY_KEY, set())
-                partners = env["res.partner"].sudo().browse(sorted(ids)).exists()
-                if not partners:
-                    return
-                try:
-                    with env.cr.savepoint():
-                        partners._ai_refresh_360()
-                except Exception:  # noqa: BLE001 - never block the user's transaction
-                    _logger.exception("Customer 360: refresh of partners %s failed", partners.ids[:20])
-
-            self.env.cr.precommit.add(refresh_dirty)
-        data[DIRTY_KEY].update(i for i in self.ids if isinstance(i, int))
+        run_before_commit(self, REFRESH_QUEUE, lambda partners: partners.sudo()._ai_refresh_360())
 
     # ------------------------------------------------------------------------------------------
     # Actions (smart buttons)
