@@ -19,7 +19,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results" / "lead_scoring.json"
-REPEATS = 3
+REPEATS = 5
 
 
 def odoo_cmd():

@@ -10,13 +10,15 @@ from .tools.chunks import split_every
 _logger = logging.getLogger(__name__)
 
 
-def process_in_batches(records, batch_fn, batch_size=500, label="records", commit=True):
+def process_in_batches(records, batch_fn, batch_size=500, label="records", commit=True, remaining_after=0):
     """Call ``batch_fn(batch)`` on ``records`` in chunks of ``batch_size``.
 
     A chunk that raises is retried record by record, each inside its own savepoint, so a bad
     record is logged and counted while the others of its chunk are still processed.
     Progress is committed per chunk (through ``ir.cron._commit_progress`` inside a cron) unless
     ``commit`` is false or the registry runs tests.
+
+    ``remaining_after``: records the caller still has to process after these (progress reporting).
 
     :return: dict with ``processed``, ``failed`` counts and ``errors`` (record id -> message)
     """
@@ -62,7 +64,7 @@ def process_in_batches(records, batch_fn, batch_size=500, label="records", commi
         stats["processed"] += done
         remaining -= len(batch)
         if do_commit:
-            env["ir.cron"]._commit_progress(len(batch), remaining=remaining)
+            env["ir.cron"]._commit_progress(len(batch), remaining=remaining + remaining_after)
     if stats["failed"]:
         _logger.warning("%s: %d processed, %d failed", label, stats["processed"], stats["failed"])
     return stats

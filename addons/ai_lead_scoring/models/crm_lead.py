@@ -1,8 +1,11 @@
+import concurrent.futures
 import json
 import logging
+import math
 import time
 from datetime import timedelta
 
+import numpy as np
 import pytz
 import requests
 
@@ -11,6 +14,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, html2plaintext
 
 from odoo.addons.ai_base.batching import process_in_batches
+from odoo.addons.ai_base.tools import split_every
 
 from ..engagement import Attempt, best_channel, best_time, classify_outcome, draft_followup
 from ..scoring import FeatureSpec, InsufficientHistory, Scorer, train
@@ -32,6 +36,24 @@ SCORING_TRIGGER_FIELDS = {"source_id", "medium_id", "campaign_id", "country_id",
 
 def band_of(score):
     return next(band for floor, band in BANDS if score >= floor)
+
+
+BAND_OF_SCORE = [band_of(score) for score in range(101)]   # scores are 0-100: a lookup per lead
+
+
+def reasons_json(reasons, encoded):
+    """``json.dumps`` of a lead's reasons, each label encoded once per batch (labels recur)."""
+    parts = []
+    for r in reasons:
+        label = r["label"]
+        try:
+            text = encoded[label]
+        except KeyError:
+            text = encoded[label] = json.dumps(label)
+        points = r["points"]
+        points = repr(points) if type(points) is float and math.isfinite(points) else json.dumps(points)
+        parts.append('{"label": %s, "points": %s}' % (text, points))
+    return "[" + ", ".join(parts) + "]"
 
 
 class CrmLead(models.Model):
@@ -193,7 +215,12 @@ class CrmLead(models.Model):
 
     def _ai_compute_scores(self):
         """Score these leads; returns {lead id: dict(score, probability, band, reasons, version)}."""
-        results = {}
+        return self._ai_scores_from_inputs(self._ai_scoring_inputs())
+
+    def _ai_scoring_inputs(self):
+        """Everything scoring these leads needs from the database (features, each lead's model, Odoo's
+        probability where there is no model yet), as plain data for :meth:`_ai_scores_from_inputs`."""
+        groups, native = [], {}
         frame = self._ai_read_features(self.ids)
         for company_id, company_frame in frame.groupby("company_id", dropna=False):
             company = self.env["res.company"].browse(int(company_id)) if company_id == company_id else self.env.company
@@ -203,18 +230,27 @@ class CrmLead(models.Model):
             scope = team_scope.where(team_scope.isin(list(scorers)), "")
             for scope_key, part in company_frame.groupby(scope):
                 if scope_key not in scorers:
-                    results.update(self._ai_native_scores(part.index))
+                    native.update(self._ai_native_scores(part.index))
                     continue
                 model, scorer = scorers[scope_key]
-                probabilities = scorer.predict_proba(part)
-                reasons = scorer.explain(part, top=3)
-                for lead_id, proba, lead_reasons in zip(part.index, probabilities, reasons):
-                    score = int(round(float(proba) * 100))
-                    results[int(lead_id)] = {
-                        "score": score, "probability": round(float(proba) * 100, 2), "band": band_of(score),
-                        "version": model.version,
-                        "reasons": [{"label": r["label"], "points": round(float(r["points"]), 1)} for r in lead_reasons],
-                    }
+                groups.append((part, scorer, model.version))
+        return {"groups": groups, "native": native}
+
+    @staticmethod
+    def _ai_scores_from_inputs(inputs):
+        """The scores of :meth:`_ai_scoring_inputs`' leads: pure computation, no database access
+        (the nightly run computes one batch in a thread while the previous one is written)."""
+        results = dict(inputs["native"])
+        for part, scorer, version in inputs["groups"]:
+            probabilities, reasons = scorer.predict_explain(part, top=3)
+            scores = np.rint(probabilities * 100).astype(int).tolist()
+            percents = [round(x, 2) for x in (probabilities * 100).tolist()]
+            for lead_id, score, percent, lead_reasons in zip(part.index.tolist(), scores, percents, reasons):
+                results[lead_id] = {
+                    "score": score, "probability": percent, "band": BAND_OF_SCORE[min(max(score, 0), 100)],
+                    "version": version,
+                    "reasons": [{"label": r["label"], "points": round(r["points"], 1)} for r in lead_reasons],
+                }
         return results
 
     def _ai_native_scores(self, lead_ids):
@@ -233,24 +269,26 @@ class CrmLead(models.Model):
             return []
         write_probability = self.env["ir.config_parameter"].sudo().get_param("ai_lead_scoring.write_probability")
         ids = list(results)
+        encoded = {}
         # one array per column: cheap to send, whatever the number of leads
         values = SQL("unnest(%s::int[], %s::int[], %s::float8[], %s::varchar[], %s::jsonb[], %s::int[])",
                      ids, [r["score"] for r in results.values()], [r["probability"] for r in results.values()],
-                     [r["band"] for r in results.values()], [json.dumps(r["reasons"]) for r in results.values()],
+                     [r["band"] for r in results.values()], [reasons_json(r["reasons"], encoded) for r in results.values()],
                      [r["version"] for r in results.values()])
         probability = SQL(
             ", probability = CASE WHEN v.version > 0 AND l.won_status = 'pending' THEN v.prob ELSE l.probability END"
         ) if write_probability else SQL()
         self.env.flush_all()
         # lock only the rows whose score changes, skipping those another transaction holds: the nightly
-        # run neither waits for nor conflicts with a salesperson editing a lead (it is picked up next run)
+        # run neither waits for nor conflicts with a salesperson editing a lead (it is picked up next run);
+        # the ids' range lets the planner reach the batch's rows by index (it cannot count an unnest)
         self.env.cr.execute(SQL(
             """
             WITH v AS (SELECT * FROM %(values)s AS v(id, score, prob, band, reasons, version)),
             changed AS (
                 SELECT l.id FROM crm_lead l JOIN v ON v.id = l.id
-                 WHERE l.ai_score IS DISTINCT FROM v.score OR l.ai_band IS DISTINCT FROM v.band
-                    OR l.ai_model_version IS DISTINCT FROM v.version OR l.ai_reasons IS DISTINCT FROM v.reasons
+                 WHERE l.id BETWEEN %(lo)s AND %(hi)s AND (l.ai_score IS DISTINCT FROM v.score OR l.ai_band IS DISTINCT FROM v.band
+                    OR l.ai_model_version IS DISTINCT FROM v.version OR l.ai_reasons IS DISTINCT FROM v.reasons)
                    FOR UPDATE OF l SKIP LOCKED
             )
             UPDATE crm_lead l
@@ -261,9 +299,9 @@ class CrmLead(models.Model):
                    ai_score = v.score, ai_probability = v.prob, ai_band = v.band, ai_reasons = v.reasons,
                    ai_model_version = v.version, ai_scored_on = now() AT TIME ZONE 'UTC' %(probability)s
               FROM v
-             WHERE l.id = v.id AND l.id IN (SELECT id FROM changed)
+             WHERE l.id = v.id AND l.id BETWEEN %(lo)s AND %(hi)s AND l.id IN (SELECT id FROM changed)
          RETURNING l.id
-            """, t=TREND_POINTS, values=values, probability=probability))
+            """, t=TREND_POINTS, values=values, probability=probability, lo=min(ids), hi=max(ids)))
         written = [row[0] for row in self.env.cr.fetchall()]
         fnames = ["ai_score_previous", "ai_trend", "ai_score", "ai_probability", "ai_band", "ai_reasons",
                   "ai_model_version", "ai_scored_on"] + (["probability"] if write_probability else [])
@@ -287,7 +325,57 @@ class CrmLead(models.Model):
         leads = self.sudo().search(self._ai_open_leads_domain(), order="id")
         # scoring is vectorised: large batches (one read, one predict, one write each) are much cheaper
         batch = int(self.env["ir.config_parameter"].sudo().get_param("ai_lead_scoring.batch_size", 5000) or 5000)
-        return process_in_batches(leads, lambda b: b._ai_rescore(), batch_size=max(batch, 1), label="Lead scoring")
+        return leads._ai_rescore_pipelined(max(batch, 1))
+
+    def _ai_rescore_pipelined(self, batch_size):
+        """Rescore these leads batch by batch, each batch scored in a thread while the database writes
+        the previous one (the two cores of a small server both work: Python scores, PostgreSQL writes).
+        Reads and writes stay in this thread, each write in its own savepoint; a batch whose reading,
+        scoring or writing fails is redone lead by lead, so a bad lead is logged, counted and skipped.
+
+        :return: dict with ``processed``, ``failed`` counts and ``errors`` (lead id -> message)
+        """
+        stats = {"processed": 0, "failed": 0, "errors": {}}
+        remaining = len(self)
+
+        def write(batch, future):
+            nonlocal remaining
+            remaining -= len(batch)
+            try:
+                results = future.result()
+                step = lambda b: b._ai_write_scores({i: results[i] for i in b.ids if i in results})  # noqa: E731
+            except Exception:  # noqa: BLE001 - reading or scoring this batch failed: lead by lead below
+                _logger.info("Lead scoring: a batch of %s leads failed, scoring it lead by lead", len(batch))
+                step = lambda b: b._ai_rescore()  # noqa: E731
+            done = process_in_batches(batch, step, batch_size=len(batch), label="Lead scoring",
+                                      remaining_after=remaining)
+            for key in ("processed", "failed"):
+                stats[key] += done[key]
+            stats["errors"].update(done["errors"])
+            if done.get("interrupted"):
+                stats["interrupted"] = True
+            return not done.get("interrupted")
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            pending = None
+            for ids in split_every(batch_size, self.ids):
+                batch = self.browse(ids)
+                try:
+                    with self.env.cr.savepoint():
+                        inputs = batch._ai_scoring_inputs()
+                    future = pool.submit(self._ai_scores_from_inputs, inputs)
+                except Exception as exc:  # noqa: BLE001 - handled when the batch is written
+                    future = concurrent.futures.Future()
+                    future.set_exception(exc)
+                if pending is not None and not write(*pending):
+                    pending = None
+                    break
+                pending = (batch, future)
+            if pending is not None:
+                write(*pending)
+        if stats["failed"]:
+            _logger.warning("Lead scoring: %d processed, %d failed", stats["processed"], stats["failed"])
+        return stats
 
     @api.model_create_multi
     def create(self, vals_list):

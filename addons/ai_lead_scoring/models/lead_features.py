@@ -23,10 +23,13 @@ EXCHANGE = SQL("(mm.message_type IN ('email', 'comment') OR (mm.message_type = '
 
 def id_filter(column, ids):
     """``column`` is one of ``ids``: a plain ANY for a few ids, a join on unnest for many (a long constant
-    array makes PostgreSQL estimate every element while planning, which costs more than the query)."""
+    array makes PostgreSQL estimate every element while planning, which costs more than the query).
+    The ids' range is given too: the planner cannot tell how many rows the unnest keeps, and without
+    the range it may scan the whole table for each batch (batches are runs of consecutive ids)."""
+    ids = list(ids)
     if len(ids) < 1000:
-        return SQL("%s = ANY(%s)", column, list(ids))
-    return SQL("%s IN (SELECT unnest(%s::int[]))", column, list(ids))
+        return SQL("%s = ANY(%s)", column, ids)
+    return SQL("%s BETWEEN %s AND %s AND %s IN (SELECT unnest(%s::int[]))", column, min(ids), max(ids), column, ids)
 
 
 def feature_labels(env):
@@ -73,10 +76,11 @@ def read_lead_features(env, lead_ids):
      LEFT JOIN crm_team team ON team.id = l.team_id
      LEFT JOIN res_partner p ON p.id = l.partner_id
      LEFT JOIN res_partner_industry ind ON ind.id = p.industry_id
-     LEFT JOIN (SELECT partner_id, min(date_closed) AS first_won FROM crm_lead
-                 WHERE won_status = 'won' AND partner_id IS NOT NULL GROUP BY partner_id) fw
-            ON fw.partner_id = l.partner_id
+     LEFT JOIN LATERAL (SELECT min(w.date_closed) AS first_won FROM crm_lead w
+                         WHERE w.partner_id = l.partner_id AND w.won_status = 'won') fw
+            ON l.partner_id IS NOT NULL
          WHERE %(filter)s
+      ORDER BY l.id
         """, filter=id_filter(SQL('l.id'), lead_ids)))
     columns = [desc[0] for desc in cr.description]
     frame = pd.DataFrame.from_records(cr.fetchall(), columns=columns).set_index("id")

@@ -526,14 +526,20 @@ class Scorer:
             "Source: Website", ``points`` is the effect in percentage points of probability
             (positive raises the score), relative to the average lead.
         """
+        return self.predict_explain(rows, top=top)[1]
+
+    def predict_explain(self, rows, top=3):
+        """``(probabilities, reasons)``: :meth:`predict_proba` and :meth:`explain` of the same rows,
+        the contributions computed once."""
         frame = encoding.as_frame(rows).reset_index(drop=True)
         n = len(frame)
         if n == 0 or not self.features:
-            return [[] for _ in range(n)]
-        _p, pts = self.points(frame)
+            return self.predict_proba(frame) if n else np.zeros(0), [[] for _ in range(n)]
+        p, pts = self.points(frame)
         top = max(0, int(top))
         order = np.argsort(-np.abs(pts), axis=1, kind="stable")[:, :top]
         needed = sorted(set(order.ravel().tolist()))
+        order = order.tolist()
         described = {}
         for j in needed:
             f = self.features[j]
@@ -542,17 +548,27 @@ class Scorer:
             except Exception:
                 described[j] = [None] * n
         result = []
+        labels = {}   # (feature, value) -> label: the same values recur from lead to lead
+        values = pts.tolist()
         for i in range(n):
             reasons = []
             for j in order[i]:
-                if abs(pts[i, j]) < 0.005:
+                point = values[i][j]
+                if abs(point) < 0.005:
                     continue
                 f = self.features[j]
                 value = described[j][i]
-                reasons.append({"feature": f["name"], "label": self._label(f, value), "value": value,
-                                "points": round(float(pts[i, j]), 2)})
+                key = (j, tuple(value) if isinstance(value, list) else value)
+                try:
+                    label = labels[key]
+                except KeyError:
+                    label = labels[key] = self._label(f, value)
+                except TypeError:   # an unhashable value
+                    label = self._label(f, value)
+                reasons.append({"feature": f["name"], "label": label, "value": value,
+                                "points": round(point, 2)})
             result.append(reasons)
-        return result
+        return p, result
 
     @staticmethod
     def _label(f, value):

@@ -12,20 +12,24 @@ class LeadScoringCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # a company of its own: the model trains on the planted history only, whatever other closed leads
+        # (demo data, other modules' tests) the database holds
+        cls.company = cls.env["res.company"].create({"name": "AI scoring test company"})
+        cls.env.user.company_ids = [(4, cls.company.id)]
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True,
-                                       ai_no_rescore=True))
+                                       ai_no_rescore=True, allowed_company_ids=[cls.company.id]))
         Lead = cls.env["crm.lead"]
-        cls.company = cls.env.company
-        cls.sales_team = cls.env["crm.team"].create({"name": "AI test team"})
+        company_vals = {"company_id": cls.company.id, "company_ids": [(6, 0, cls.company.ids)]}
+        cls.sales_team = cls.env["crm.team"].create({"name": "AI test team", "company_id": cls.company.id})
         cls.salesman = cls.env["res.users"].create({
             "name": "Sam Seller", "login": "ai_sam_seller", "email": "sam@example.com", "tz": "Europe/Paris",
-            "group_ids": [(6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])]})
+            "group_ids": [(6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])], **company_vals})
         cls.other_salesman = cls.env["res.users"].create({
             "name": "Olga Other", "login": "ai_olga_other",
-            "group_ids": [(6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])]})
+            "group_ids": [(6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])], **company_vals})
         cls.sales_manager = cls.env["res.users"].create({
             "name": "Mia Manager", "login": "ai_mia_manager",
-            "group_ids": [(6, 0, [cls.env.ref("sales_team.group_sale_manager").id])]})
+            "group_ids": [(6, 0, [cls.env.ref("sales_team.group_sale_manager").id])], **company_vals})
         cls.sources = {name: cls.env["utm.source"].create({"name": name}) for name in SOURCE_RATES}
         rng = random.Random(7)
         vals, outcomes = [], []

@@ -68,6 +68,7 @@ class TestLeadScoring(LeadScoringCase):
         self.assertEqual(models.state, "insufficient")
         self.assertIn("Not enough closed history", models.note)
         lead = self.env["crm.lead"].with_company(company).create({"name": "First lead", "company_id": company.id,
+                                                                  "team_id": False, "user_id": False,
                                                                   "probability": 37})
         lead._ai_rescore()
         self.assertEqual(lead.ai_model_version, 0)
@@ -91,14 +92,14 @@ class TestLeadScoring(LeadScoringCase):
         self._train()
         good = self._open_lead("Website")
         bad = self._open_lead("Website", name="Explodes")
-        original = type(self.env["crm.lead"])._ai_compute_scores
+        original = type(self.env["crm.lead"])._ai_scoring_inputs
 
         def flaky(records):
             if bad in records:
                 raise ValueError("corrupt lead")
             return original(records)
 
-        with patch.object(type(self.env["crm.lead"]), "_ai_compute_scores", flaky):
+        with patch.object(type(self.env["crm.lead"]), "_ai_scoring_inputs", flaky):
             stats = self.env["crm.lead"]._cron_ai_rescore_leads()
         self.assertEqual(stats["failed"], 1)
         self.assertIn(bad.id, stats["errors"])
