@@ -431,3 +431,30 @@ def test_demo_module_exists():
         pytest.skip(f"addons/{DEMO_MODULE} does not exist yet (being written); "
                     "docker/init-demo.sh installs it on first start")
     assert (ADDONS / DEMO_MODULE / "__manifest__.py").is_file(), f"addons/{DEMO_MODULE} has no __manifest__.py"
+
+
+def test_oca_addon_dependencies_installed_by_suite_and_image(instructions):
+    """A module depending on an addon that is neither Odoo's nor ours gets it from
+    requirements-odoo-addons.txt, which both ./suite and the image install with --no-deps."""
+    addons_file = REPO / "requirements-odoo-addons.txt"
+    wanted = requirement_names(addons_file)
+    ours = {module for module, _manifest in manifests()}
+    odoo_src = os.environ.get("AI_SUITE_ODOO_SRC")   # set by ./suite; without it only the files are checked
+    odoo_addons = {p.name for base in ("addons", "odoo/addons") for p in (Path(odoo_src) / base).iterdir()} \
+        if odoo_src else None
+    for module, manifest in manifests():
+        for dep in manifest.get("depends", []):
+            if dep in ours or odoo_addons is None or dep in odoo_addons:
+                continue
+            assert canonical(f"odoo-addon-{dep}") in wanted, \
+                f"{module} depends on {dep}: list odoo-addon-{dep} in requirements-odoo-addons.txt"
+    dest = copy_destination(instructions, "requirements-odoo-addons.txt")
+    assert dest, "docker/Dockerfile must COPY requirements-odoo-addons.txt"
+    runs = [args for keyword, args in instructions if keyword == "RUN"]
+    assert any("--no-deps" in r and re.search(rf"(-r|--requirement)[\s=]+{re.escape(dest)}(\s|$)", r)
+               for r in runs), f"no RUN pip install --no-deps -r {dest} in docker/Dockerfile"
+    suite_text = (REPO / "suite").read_text(encoding="utf-8")
+    assert "requirements-odoo-addons.txt" in suite_text and "--no-deps" in suite_text
+    conf = ODOO_CONF.read_text(encoding="utf-8")
+    assert re.search(r"^server_wide_modules\s*=.*\bqueue_job\b", conf, re.M), \
+        "docker/odoo.conf must load queue_job server-wide (its job runner)"

@@ -88,18 +88,20 @@ class AiStockForecast(models.Model):
             self.with_company(company)._ai_forecast_company(company, batch_size=batch_size)
 
     @api.model
-    def _ai_forecast_company(self, company, product_ids=None, warehouse_ids=None, batch_size=200, today=None):
-        """Forecast every product with demand in the company's warehouses (or the given ones), in
-        batches: one set of queries and one parallel fit per batch, committed per batch in a
-        scheduled action; a failing product is logged on its forecast and skipped.
+    def _ai_forecast_company(self, company, product_ids=None, warehouse_ids=None, batch_size=200, today=None,
+                             pairs=None, summary=True):
+        """Forecast every product with demand in the company's warehouses (or the given ones, or
+        exactly the given ``pairs`` of (product id, warehouse id)), in batches: one set of queries
+        and one parallel fit per batch, committed per batch in a scheduled action; a failing product
+        is logged on its forecast and skipped. ``summary``: store the run's figures on the model page
+        (a caller that splits a run into parts, such as the job queue, stores them once at the end).
 
         :return: {"forecasts": n, "failed": n, "proposals": n, "seconds": s}
         """
         started = time.monotonic()
         self.env.flush_all()
         today = today or fields.Date.context_today(self)
-        since = today - dt.timedelta(days=HISTORY_DAYS)
-        pairs = demand_data.demand_pairs(self.env, company, since)
+        pairs = self._ai_forecast_pairs(company, today) if pairs is None else [tuple(p) for p in pairs]
         if product_ids is not None:
             wanted = set(product_ids)
             pairs = [p for p in pairs if p[0] in wanted]
@@ -137,9 +139,14 @@ class AiStockForecast(models.Model):
             if do_commit:
                 self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining)
         stats["seconds"] = round(time.monotonic() - started, 2)
-        if pairs:
+        if pairs and summary:
             self._ai_store_run_summary(company, stats)
         return stats
+
+    @api.model
+    def _ai_forecast_pairs(self, company, today):
+        """The (product id, warehouse id) pairs of the company that had demand in the history read."""
+        return demand_data.demand_pairs(self.env, company, today - dt.timedelta(days=HISTORY_DAYS))
 
     def _ai_store_error(self, pair, message):
         forecast = self.search([("product_id", "=", pair[0]), ("warehouse_id", "=", pair[1])], limit=1)
@@ -191,6 +198,7 @@ class AiStockForecast(models.Model):
             pipeline = known.get(pair, [])
             stored[pair] = self._ai_store_forecast(pair, task, result, pipeline, today, existing.get(pair))
             stats["forecasts"] += 1
+        self._ai_write_forecast_lines(stored)
         stats["proposals"] = env["ai.stock.proposal"]._ai_update_proposals(company, stored, on_hand, today, settings)
         return stats
 
@@ -213,7 +221,7 @@ class AiStockForecast(models.Model):
         return {}
 
     def _ai_store_forecast(self, pair, task, result, pipeline, today, forecast=None):
-        """Write the forecast header and its lines (bulk insert); return what proposals need."""
+        """Write the forecast header; return what proposals need and its lines (written per batch)."""
         product_id, warehouse_id = pair
         dates = [core_date(d) for d in result["dates"]]
         p10, p50, p90 = result["p10"], result["p50"], result["p90"]
@@ -249,22 +257,40 @@ class AiStockForecast(models.Model):
                      (day, "high", float(p90[i] + extra[i]))]
             if extra[i]:
                 rows.append((day, "pipeline", float(extra[i])))
+        return {"forecast": forecast, "dates": dates, "p50": [a + b for a, b in zip(p50, extra)],
+                "p90": [a + b for a, b in zip(p90, extra)], "sigma_cum": result.get("sigma_cum"),
+                "pipeline": pipeline, "lines": rows}
+
+    def _ai_write_forecast_lines(self, stored):
+        """Replace the lines of the batch's forecasts: one DELETE and one bulk INSERT per batch."""
+        if not stored:
+            return
+        ids, products, warehouses, companies, days, kinds, qtys = [], [], [], [], [], [], []
+        for (product_id, warehouse_id), data in stored.items():
+            forecast = data["forecast"]
+            ids.append(forecast.id)
+            for day, kind, qty in data.pop("lines", ()):
+                products.append(product_id)
+                warehouses.append(warehouse_id)
+                companies.append(forecast.company_id.id)
+                days.append(day)
+                kinds.append(kind)
+                qtys.append(qty)
         cr = self.env.cr
         self.env.flush_all()
-        cr.execute(SQL("DELETE FROM ai_stock_forecast_line WHERE forecast_id = %s", forecast.id))
-        if rows:
+        cr.execute(SQL("DELETE FROM ai_stock_forecast_line WHERE forecast_id = ANY(%s)", ids))
+        if days:
+            forecast_of = {(p, w): d["forecast"].id for (p, w), d in stored.items()}
             cr.execute(SQL(
                 """
                 INSERT INTO ai_stock_forecast_line (forecast_id, product_id, warehouse_id, company_id, date, kind, qty,
                                                     create_uid, create_date, write_uid, write_date)
-                SELECT %s, %s, %s, %s, d, k, q, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC'
-                  FROM unnest(%s::date[], %s::varchar[], %s::float8[]) AS t(d, k, q)
-                """, forecast.id, product_id, warehouse_id, forecast.company_id.id, self.env.uid, self.env.uid,
-                [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]))
+                SELECT f, p, w, c, d, k, q, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC'
+                  FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::date[], %s::varchar[], %s::float8[])
+                       AS t(f, p, w, c, d, k, q)
+                """, self.env.uid, self.env.uid, [forecast_of[(p, w)] for p, w in zip(products, warehouses)],
+                products, warehouses, companies, days, kinds, qtys))
         self.env["ai.stock.forecast.line"].invalidate_model()
-        return {"forecast": forecast, "dates": dates, "p50": [a + b for a, b in zip(p50, extra)],
-                "p90": [a + b for a, b in zip(p90, extra)], "sigma_cum": result.get("sigma_cum"),
-                "pipeline": pipeline}
 
     def _ai_store_run_summary(self, company, stats):
         """A model page entry (AI Suite register) with the run's accuracy figures."""

@@ -53,6 +53,7 @@ class AiStockProposal(models.Model):
         existing = {(p.product_id.id, p.warehouse_id.id): p for p in open_props}
         purchase_lead = getattr(company, "days_to_purchase", 0.0) or 0.0
         count = 0
+        to_create, stale = [], self.browse()
         # one recordset for the batch: products, sellers and categories are read together
         products = {p.id: p for p in env["product.product"].browse(sorted({p for p, _w in pairs})).with_company(company)}
         # counted units are ordered whole; measured ones (kg, m, l) to the unit's precision
@@ -74,8 +75,7 @@ class AiStockProposal(models.Model):
                 step=1.0 if whole else (product.uom_id.rounding or 0.0))
             proposal = existing.get(pair)
             if result["status"] != "order" or result["qty"] <= 0:
-                if proposal:
-                    proposal.unlink()
+                stale |= proposal or self.browse()
                 continue
             qty = result["qty"]
             reason = result["reason"]
@@ -96,8 +96,12 @@ class AiStockProposal(models.Model):
             if proposal:
                 proposal.write(vals)
             else:
-                self.create(dict(vals, product_id=pair[0], warehouse_id=pair[1]))
+                to_create.append(dict(vals, product_id=pair[0], warehouse_id=pair[1]))
             count += 1
+        if to_create:
+            self.create(to_create)   # one INSERT for the batch's new proposals
+        if stale:
+            stale.unlink()
         return count
 
     def action_create_rfq(self):

@@ -1,0 +1,2 @@
+from . import ai_stock_forecast
+from . import res_config_settings
