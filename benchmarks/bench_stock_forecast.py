@@ -17,7 +17,9 @@ Sections:
 - ``speed``: 1,000 daily series of 3 years (each store item at two 3-year windows), 90 days ahead,
   ours (model choice included) and default Prophet, joblib on ``--n-jobs`` processes.
 - ``policy``: spare parts, replay of the last 52 weeks week by week (with 38 weeks of warm-up):
-  our proposals against min/max rules, several service levels each.
+  our proposals (one service level for all SKUs; cost-based levels; cost-based levels with the SKUs
+  that cannot pay their stock not kept - the category's "optimised by stock value" mode) against
+  min/max rules, several service levels each.
 
 Results are printed and merged into ``benchmarks/results/stock_forecast.json``.
 """
@@ -39,6 +41,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS_PATH = REPO / "benchmarks" / "results" / "stock_forecast.json"
 SECTIONS = ("store", "spare", "speed", "policy")
 SERVICE_LEVELS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
+POLICIES = ("minmax", "ours_uniform", "ours_all_kept", "ours")
 PROPHET_BUDGET_FITS = 6000     # more default-Prophet fits than this: a documented sample
 
 
@@ -379,11 +382,14 @@ def minmax_policy(Y):
     return policy
 
 
-def forecast_policy(Y, price=None):
+def forecast_policy(Y, price=None, not_stocked=False):
     """Our proposals: ``propose_purchase`` per SKU with the week's forecast (26 weeks), the
     confirmed incoming orders, review period 1 week; order when the order-by week is now. With
     ``price``, the service level is spread over the SKUs by ``allocate_service_levels`` (same
-    demand-weighted mean)."""
+    demand-weighted mean: the category's "optimised by cost" mode), and with ``not_stocked`` the
+    SKUs whose order size ties up too much value for their demand are not kept in stock (service
+    level 0: ordered for confirmed deliveries only, of which a lost-sales replay has none).
+    ``policy.not_stocked`` collects, week by week, how many SKUs with forecast demand were left out."""
     def policy(t, on_hand, pipeline, z, lt, moq, pack, forecasts):
         sl = 0.5 * (1 + math.erf(z / math.sqrt(2)))
         out = np.zeros(len(on_hand))
@@ -391,7 +397,10 @@ def forecast_policy(Y, price=None):
         if price is not None:
             levels = fc.allocate_service_levels(
                 [{"key": i, "unit_cost": price[i], "demand": float(np.mean(fcs[i][0][:13])),
-                  "order_qty": max(moq[i], float(np.mean(fcs[i][0][:13])))} for i in range(len(on_hand))], sl)
+                  "order_qty": max(moq[i], float(np.mean(fcs[i][0][:13])))} for i in range(len(on_hand))], sl,
+                not_stocked=not_stocked)
+            policy.not_stocked.append(sum(1 for i in range(len(on_hand))
+                                          if levels[i] == 0.0 and np.any(fcs[i][0] > 0)))
         for i in range(len(on_hand)):
             f, sig = fcs[i]
             if not np.any(f > 0) and not on_hand[i]:
@@ -403,6 +412,7 @@ def forecast_policy(Y, price=None):
             if p["status"] == "order" and p["order_by"] <= t:
                 out[i] = p["qty"]
         return out
+    policy.not_stocked = []
     return policy
 
 
@@ -451,37 +461,52 @@ def section_policy(args):
     t0 = time.perf_counter()
     wf = WeeklyForecasts(Y, start, first, T, args.n_jobs)
     t_fc = time.perf_counter() - t0
-    curves = {"ours": [], "ours_uniform": [], "minmax": []}
+    curves = {name: [] for name in POLICIES}
     price = items["cost_price_eur"].to_numpy(float)
     for sl in SERVICE_LEVELS:
-        curves["ours"].append({"service_level": sl, **replay(Y, items, first, measure_from,
-                                                             forecast_policy(Y, price), sl, wf)})
-        curves["ours_uniform"].append({"service_level": sl, **replay(Y, items, first, measure_from,
-                                                                     forecast_policy(Y), sl, wf)})
-        curves["minmax"].append({"service_level": sl, **replay(Y, items, first, measure_from,
-                                                               minmax_policy(Y), sl, wf)})
+        for name in POLICIES:
+            policy = {"minmax": lambda: minmax_policy(Y), "ours_uniform": lambda: forecast_policy(Y),
+                      "ours_all_kept": lambda: forecast_policy(Y, price),
+                      "ours": lambda: forecast_policy(Y, price, not_stocked=True)}[name]()
+            row = {"service_level": sl, **replay(Y, items, first, measure_from, policy, sl, wf)}
+            if getattr(policy, "not_stocked", None):
+                row["not_stocked_skus"] = float(np.mean(policy.not_stocked))
+            curves[name].append(row)
     print(f"\nPolicy: spare parts, last 52 weeks replayed week by week ({len(Y)} SKUs, forecasts {t_fc:.0f} s)")
+    print("  minmax: Odoo min/max rules; ours_uniform: our proposals, one service level for every SKU;")
+    print("  ours_all_kept: service levels optimised by cost, every SKU kept; ours: optimised by cost, SKUs")
+    print("  that cannot pay their stock not kept (ordered on demand only)")
     print(f"{'policy':<13} {'service':>8} {'fill rate':>10} {'stock-out wk':>13} {'avg stock €':>12} "
-          f"{'hold+order €':>13}")
-    for name in ("minmax", "ours_uniform", "ours"):
+          f"{'hold+order €':>13} {'not kept':>9}")
+    for name in POLICIES:
         for r in curves[name]:
+            kept = f"{r['not_stocked_skus']:9.0f}" if "not_stocked_skus" in r else f"{'':>9}"
             print(f"{name:<13} {r['service_level']:>8.3f} {r['fill_rate']:>10.3f} {r['stockout_weeks']:>13d} "
-                  f"{r['avg_stock_value']:>12.0f} {r['cost']:>13.0f}")
+                  f"{r['avg_stock_value']:>12.0f} {r['cost']:>13.0f} {kept}")
     ref = next(r for r in curves["minmax"] if r["service_level"] == 0.95)
-    ours = interpolate(curves["ours"], ref["fill_rate"])
-    saving = 1 - ours["avg_stock_value"] / ref["avg_stock_value"] if ours else float("nan")
-    if ours:
-        print(f"  at min/max's fill rate {ref['fill_rate']:.3f} (service level 0.95): our average stock value "
-              f"{ours['avg_stock_value']:.0f} € vs {ref['avg_stock_value']:.0f} € ({saving:+.1%} less), "
-              f"cost {ours['cost']:.0f} € vs {ref['cost']:.0f} €")
-    else:
-        print(f"  our curve does not reach min/max's fill rate {ref['fill_rate']:.3f}")
+    at_ref = {}
+    for name in POLICIES[1:]:
+        point = interpolate(curves[name], ref["fill_rate"])
+        at_ref[name] = point
+        if point:
+            cut = 1 - point["avg_stock_value"] / ref["avg_stock_value"]
+            point["stock_value_reduction"] = cut
+            print(f"  {name} at min/max's fill rate {ref['fill_rate']:.3f} (service level 0.95): average stock "
+                  f"value {point['avg_stock_value']:.0f} € vs {ref['avg_stock_value']:.0f} € ({cut:+.1%} less), "
+                  f"stock-out SKU-weeks {point['stockout_weeks']:.0f} vs {ref['stockout_weeks']}, "
+                  f"cost {point['cost']:.0f} € vs {ref['cost']:.0f} €")
+        else:
+            print(f"  {name} does not reach min/max's fill rate {ref['fill_rate']:.3f}")
+    ours = at_ref["ours"]
+    saving = ours["stock_value_reduction"] if ours else float("nan")
     pol = {"fill_rate": ours["fill_rate"] if ours else None,
            "avg_stock_value": ours["avg_stock_value"] if ours else None,
            "stockout_weeks": ours["stockout_weeks"] if ours else None, "cost": ours["cost"] if ours else None,
            "minmax_fill_rate": ref["fill_rate"], "minmax_avg_stock_value": ref["avg_stock_value"],
            "minmax_stockout_weeks": ref["stockout_weeks"], "minmax_cost": ref["cost"],
-           "stock_value_reduction": saving, "minmax_service_level": 0.95, "n_skus": len(Y), "curves": curves}
+           "stock_value_reduction": saving, "minmax_service_level": 0.95, "n_skus": len(Y),
+           "not_stocked_skus": ours.get("not_stocked_skus") if ours else None,
+           "at_minmax_fill": at_ref, "curves": curves}
     return {"policy": pol}
 
 
@@ -491,7 +516,8 @@ def interpolate(curve, fill):
     for a, b in zip(pts, pts[1:]):
         if a["fill_rate"] <= fill <= b["fill_rate"]:
             w = 0 if b["fill_rate"] == a["fill_rate"] else (fill - a["fill_rate"]) / (b["fill_rate"] - a["fill_rate"])
-            return {k: a[k] + w * (b[k] - a[k]) for k in ("fill_rate", "avg_stock_value", "stockout_weeks", "cost")}
+            return {k: a[k] + w * (b[k] - a[k]) for k in ("fill_rate", "avg_stock_value", "stockout_weeks", "cost",
+                                                          "not_stocked_skus") if k in a and k in b}
     return None
 
 

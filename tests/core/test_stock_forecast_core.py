@@ -314,6 +314,40 @@ def test_service_levels_spread_by_value_keep_the_overall_level():
     assert fc.allocate_service_levels([], 0.95) == {}
 
 
+def test_allocation_can_leave_dear_slow_movers_out_of_stock():
+    items = [{"key": f"fast {i}", "unit_cost": 2.0, "demand": 50.0, "order_qty": 60.0} for i in range(5)]
+    items += [{"key": "dear, huge minimum", "unit_cost": 900.0, "demand": 0.2, "order_qty": 100.0},
+              {"key": "middle", "unit_cost": 5.0, "demand": 5.0, "order_qty": 10.0},
+              {"key": "no demand", "unit_cost": 5.0, "demand": 0.0, "order_qty": 1.0}]
+    levels = fc.allocate_service_levels(items, 0.9, not_stocked=True)
+    assert levels["dear, huge minimum"] == 0.0 and levels["no demand"] == 0.0
+    assert levels["fast 0"] > levels["middle"] > 0.5
+    demand = {it["key"]: it["demand"] for it in items}
+    weighted = sum(demand[k] * v for k, v in levels.items()) / sum(demand.values())
+    assert weighted >= 0.9
+    # the price found on some products gives the level of one that was not among them
+    lam = fc.allocation_price(items, 0.9, not_stocked=True)
+    assert fc.allocated_service_level(items[0], lam, not_stocked=True) == pytest.approx(levels["fast 0"])
+    assert fc.allocated_service_level({"unit_cost": 2.0, "demand": 0.01, "order_qty": 500.0}, lam,
+                                      not_stocked=True) == 0.0
+    # without the option every product with demand keeps at least the lower bound
+    assert min(v for k, v in fc.allocate_service_levels(items, 0.9).items() if k != "no demand") >= 0.5
+
+
+def test_not_stocked_product_is_ordered_for_confirmed_deliveries_only():
+    day = dt.date(2026, 1, 5)
+    quiet = fc.propose_purchase(2.0, [1.0] * 60, day, service_level=0.0, supplier_lead_time=5, min_qty=10)
+    assert quiet["status"] == "ok" and quiet["safety_stock"] == 0.0
+    assert "not kept in stock" in quiet["reason"]
+    sold = fc.propose_purchase(2.0, [1.0] * 60, day, outgoing=[(day + dt.timedelta(days=12), 7.0)],
+                               service_level=0.0, supplier_lead_time=5, min_qty=10)
+    assert sold["status"] == "order" and sold["qty"] == 10.0
+    assert sold["stockout_date"] == day + dt.timedelta(days=12)
+    assert sold["order_by"] == day + dt.timedelta(days=7)
+    assert "not kept in stock" in sold["reason"] and "minimum of 10" in sold["reason"]
+    assert fc.reorder_min_max([1.0] * 60, 5, service_level=0.0, min_qty=10)["max"] == 0.0
+
+
 def test_selection_measure_can_be_the_squared_error():
     y = intermittent_series(600, seed=11, p=0.15)
     by_mase = fc.forecast_series(y, START, horizon=30)

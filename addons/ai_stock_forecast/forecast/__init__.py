@@ -12,18 +12,21 @@ the tests and the benchmark share it.
 - ``propose_purchase(...)``, ``reorder_min_max(...)``: projected stock, safety stock, stock-out and
   order-by dates, quantity rounded to the supplier's minimum and packaging; min/max for Odoo's
   reordering rules; ``allocate_service_levels(items, 0.95)``: a service level per product with the
-  same demand-weighted mean, cheap fast movers protected more than dear slow ones.
+  same demand-weighted mean, cheap fast movers protected more than dear slow ones (with
+  ``not_stocked=True``, those whose order size ties up too much value for their demand are not
+  kept in stock at all: service level 0, ordered for confirmed deliveries only).
 """
 from .engine import DEFAULT_HORIZON, candidates_for, forecast_many, forecast_series, holidays_for
 from .history import build_demand_series
 from .metrics import bias, classify, mase, mase_scale, rmsse, wape
 from .models import LABELS, METHODS
 from .replenishment import (
-    allocate_service_levels, lead_time_sigma, propose_purchase, reorder_min_max, round_order_qty, service_z,
+    allocate_service_levels, allocated_service_level, allocation_price, lead_time_sigma, propose_purchase, reorder_min_max, round_order_qty, service_z,
 )
 
 __all__ = [
-    "DEFAULT_HORIZON", "LABELS", "METHODS", "allocate_service_levels", "bias", "build_demand_series",
+    "DEFAULT_HORIZON", "LABELS", "METHODS", "allocate_service_levels", "allocated_service_level",
+    "allocation_price", "bias", "build_demand_series",
     "candidates_for", "classify",
     "forecast_many", "forecast_series", "holidays_for", "lead_time_sigma", "mase", "mase_scale",
     "propose_purchase", "reorder_min_max", "rmsse", "round_order_qty", "service_z", "wape",

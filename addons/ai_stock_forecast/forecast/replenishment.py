@@ -84,6 +84,8 @@ def propose_purchase(on_hand, forecast, today, incoming=(), outgoing=(), sigma_c
     supplier and purchase lead times (today at the earliest: ``late`` says it is already too late
     to avoid it). The quantity brings the projection back to the safety stock until the next review
     after the delivery, then is raised to the minimum quantity and a whole number of packages.
+    A ``service_level`` of 0 means "not kept in stock" (see ``allocate_service_levels``): the
+    forecast is left out and only confirmed deliveries are ordered for.
 
     Returns a dict: ``status`` ("order" or "ok"), ``dates``, ``projected`` (per period, without
     the proposal), ``safety_stock``, ``stockout_date`` / ``runout_date`` (below safety stock / below
@@ -91,6 +93,11 @@ def propose_purchase(on_hand, forecast, today, incoming=(), outgoing=(), sigma_c
     status is "ok"), ``late``, ``lead_time``, ``reason`` (plain words).
     """
     fc = np.maximum(np.nan_to_num(np.asarray(forecast, dtype=float)), 0.0)
+    not_stocked = service_level is not None and float(service_level) <= 0.0
+    if not_stocked:
+        # not kept in stock (allocate_service_levels): only confirmed deliveries are ordered for
+        fc = np.zeros_like(fc)
+        sigma_cum = p90 = None
     shift = 0 if forecast_start is None else _offset(forecast_start, today)
     if shift > 0:
         fc = np.concatenate([np.zeros(shift), fc])
@@ -123,8 +130,12 @@ def propose_purchase(on_hand, forecast, today, incoming=(), outgoing=(), sigma_c
     if len(runout):
         result["runout_date"] = dates[runout[0]]
     if not len(below):
-        result["reason"] = (f"projected stock stays above the safety stock of {safety:.0f} {uom} "
-                            f"for the next {horizon} days: no order needed")
+        if not_stocked:
+            result["reason"] = (f"not kept in stock: ordered for confirmed deliveries only, and the stock "
+                                f"covers those of the next {horizon} days")
+        else:
+            result["reason"] = (f"projected stock stays above the safety stock of {safety:.0f} {uom} "
+                                f"for the next {horizon} days: no order needed")
         return result
     first = int(below[0])
     order_k = first - lead
@@ -154,6 +165,11 @@ def propose_purchase(on_hand, forecast, today, incoming=(), outgoing=(), sigma_c
         rounding.append(f"rounded up to packs of {multiple:g}")
     when = (f"order today, it is already late by {-(first - lead)} days" if late
             else f"order by {_fmt(dates[order_k])}")
+    if not_stocked:
+        result["reason"] = (
+            f"not kept in stock: confirmed deliveries need more than the stock on {_fmt(dates[first])}; "
+            f"{when} ({lead_txt}): {qty:g} {uom}" + (f", {' and '.join(rounding)}" if rounding else "") + ".")
+        return result
     result["reason"] = (
         f"stock falls under the safety stock of {safety:.0f} {uom} on {_fmt(dates[first])}{out_txt}; "
         f"{when} ({lead_txt}): {qty:g} {uom} cover {review} days of demand ({cover:.0f}) "
@@ -168,8 +184,11 @@ def reorder_min_max(forecast, lead_time, review_period=7, service_level=0.95, si
     min = forecast demand over the lead time + safety stock (z x forecast error over lead time +
     review period); max = min + forecast demand over the review period, at least min + the
     supplier's minimum quantity, rounded up to the packaging multiple. Returns ``{"min", "max",
-    "safety_stock", "lead_time_demand"}``.
+    "safety_stock", "lead_time_demand"}``. A ``service_level`` of 0 (not kept in stock) gives
+    min = max = 0: Odoo's scheduler then orders only what confirmed deliveries need.
     """
+    if service_level is not None and float(service_level) <= 0.0:
+        return {"min": 0.0, "max": 0.0, "safety_stock": 0.0, "lead_time_demand": 0.0}
     fc = np.maximum(np.nan_to_num(np.asarray(forecast, dtype=float)), 0.0)
     lead = int(max(lead_time, 0))
     review = int(max(review_period, 1))
@@ -191,7 +210,7 @@ def reorder_min_max(forecast, lead_time, review_period=7, service_level=0.95, si
     return {"min": float(lo), "max": float(hi), "safety_stock": float(safety), "lead_time_demand": lt_demand}
 
 
-def allocate_service_levels(items, service_level=0.95, bounds=(0.5, 0.999)):
+def allocate_service_levels(items, service_level=0.95, bounds=(0.5, 0.999), not_stocked=False):
     """Service level per product that reaches the same overall service for less stock.
 
     A uniform service level spends as much safety stock per unit of demand on an expensive slow
@@ -202,35 +221,62 @@ def allocate_service_levels(items, service_level=0.95, bounds=(0.5, 0.999)):
     with ``lambda`` chosen so that the demand-weighted mean service level equals
     ``service_level``.
 
+    With ``not_stocked``, a product whose risk reaches 1 - one whose order size ties up so much
+    stock value for the demand it serves that keeping it cannot pay - is not kept in stock
+    (service level 0: ordered on demand only); the stock value saved buys a higher service level
+    on the others, with the same demand-weighted mean.
+
     ``items``: list of dicts ``{"key", "unit_cost", "demand" (expected per period), "order_qty"
     (typical order: the larger of the supplier minimum and the demand over the review period)}``.
-    Returns ``{key: service level}``, each within ``bounds``; products without demand get the
-    lower bound.
+    Returns ``{key: service level}``, each within ``bounds`` (or 0 when not stocked); products
+    without demand get the lower bound (0 with ``not_stocked``).
     """
-    lo_sl, hi_sl = bounds
-    keys = [it["key"] for it in items]
+    lam = allocation_price(items, service_level, bounds, not_stocked)
+    return {it["key"]: allocated_service_level(it, lam, bounds, not_stocked) for it in items}
+
+
+def _weights(items):
     demand = np.array([max(float(it.get("demand") or 0.0), 0.0) for it in items])
     cost = np.array([max(float(it.get("unit_cost") or 0.0), 1e-9) for it in items])
     qty = np.array([max(float(it.get("order_qty") or 0.0), 1e-9) for it in items])
-    out = {k: lo_sl for k in keys}
     active = demand > 0
+    return demand, np.where(active, cost * qty / np.where(active, demand, 1.0), 0.0), active
+
+
+def _levels(weight, lam, bounds, not_stocked):
+    lo_sl, hi_sl = bounds
+    risk = lam * weight
+    sl = 1 - np.clip(risk, 1 - hi_sl, 1 - lo_sl)
+    return np.where(risk >= 1.0, 0.0, sl) if not_stocked else sl
+
+
+def allocation_price(items, service_level=0.95, bounds=(0.5, 0.999), not_stocked=False):
+    """The ``lambda`` of ``allocate_service_levels`` (stock-out risk per unit of stock value tied up
+    per unit of demand); with it, ``allocated_service_level`` gives the level of any product, also
+    one that was not among ``items`` (a batch forecast later in the same run). 0.0 without demand."""
+    lo_sl, hi_sl = bounds
+    demand, weight, active = _weights(items)
     if not active.any():
-        return out
-    weight = np.where(active, cost * qty / np.where(active, demand, 1.0), 0.0)
+        return 0.0
     target = min(max(float(service_level), lo_sl), hi_sl)
 
     def mean_sl(lam):
-        risk = np.clip(lam * weight, 1 - hi_sl, 1 - lo_sl)
-        return float(np.sum(demand[active] * (1 - risk[active])) / np.sum(demand[active])), risk
+        return float(np.sum(demand[active] * _levels(weight, lam, bounds, not_stocked)[active])
+                     / np.sum(demand[active]))
 
     a, b = -30.0, 30.0          # bisection on log(lambda)
     for _ in range(80):
         mid = (a + b) / 2
-        if mean_sl(math.exp(mid))[0] > target:
+        if mean_sl(math.exp(mid)) > target:
             a = mid
         else:
             b = mid
-    _, risk = mean_sl(math.exp((a + b) / 2))
-    for k, r, act in zip(keys, risk, active):
-        out[k] = float(1 - r) if act else lo_sl
-    return out
+    return math.exp(a)          # the side that reaches the target
+
+
+def allocated_service_level(item, lam, bounds=(0.5, 0.999), not_stocked=False):
+    """Service level of one product (``{"unit_cost", "demand", "order_qty"}``) at the price ``lam``."""
+    demand, weight, active = _weights([item])
+    if not active[0]:
+        return 0.0 if not_stocked else float(bounds[0])
+    return float(_levels(weight, lam, bounds, not_stocked)[0])

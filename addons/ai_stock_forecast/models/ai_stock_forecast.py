@@ -52,6 +52,14 @@ class AiStockForecast(models.Model):
     demand_90 = fields.Float("Next 90 days", digits="Product Unit", readonly=True)
     pipeline_90 = fields.Float("From the pipeline", digits="Product Unit", readonly=True,
                                help="Known future demand of likely deals included in the forecast")
+    service_level = fields.Float(
+        digits=(3, 3), readonly=True,
+        help="Share of replenishment cycles without stock-out the purchase proposals aim at: the category's, "
+             "or this product's share when the category is optimised by stock value")
+    not_stocked = fields.Boolean(
+        "Not kept in stock", readonly=True,
+        help="The category is optimised by stock value and this product's supplier order would tie up too "
+             "much stock value for the demand it serves: it is ordered for confirmed deliveries only")
     sigma_cum = fields.Json(readonly=True)
     line_ids = fields.One2many("ai.stock.forecast.line", "forecast_id", readonly=True)
     factor_codes = fields.Char("External factors", readonly=True)

@@ -59,12 +59,22 @@ class AiStockProposal(models.Model):
         # counted units are ordered whole; measured ones (kg, m, l) to the unit's precision
         counted = env.ref("uom.product_uom_unit", raise_if_not_found=False) | \
             env.ref("uom.product_uom_dozen", raise_if_not_found=False)
+        policies = {}
+        for product in products.values():
+            if product.categ_id not in policies:
+                policies[product.categ_id] = product.categ_id._ai_service_policy()
+        prices = self._ai_allocation_prices(
+            company, {anchor for _l, mode, anchor in policies.values() if mode == "optimised"}, settings)
         for pair, data in stored.items():
             product = products[pair[0]]
             seller = _seller(product, company)
             supplier_lead = seller.delay if seller else 0
             min_qty, multiple = _supplier_quantities(product, seller)
-            service = product.categ_id._ai_service_level()
+            service, mode, anchor = policies[product.categ_id]
+            if mode == "optimised" and anchor.id in prices:
+                service = core.allocated_service_level(
+                    _allocation_item(product, sum(data["p50"][:90]), min_qty, settings["review_period"]),
+                    prices[anchor.id], not_stocked=True)
             whole = product.uom_id in counted
             result = core.propose_purchase(
                 on_hand.get(pair, 0.0), data["p50"], today, incoming=incoming.get(pair, ()),
@@ -73,6 +83,9 @@ class AiStockProposal(models.Model):
                 review_period=settings["review_period"], min_qty=min_qty, multiple=multiple,
                 forecast_start=data["dates"][0] if data["dates"] else today, uom=product.uom_id.name,
                 step=1.0 if whole else (product.uom_id.rounding or 0.0))
+            forecast_vals = {"service_level": service, "not_stocked": service <= 0.0}
+            if any(data["forecast"][key] != value for key, value in forecast_vals.items()):
+                data["forecast"].write(forecast_vals)
             proposal = existing.get(pair)
             if result["status"] != "order" or result["qty"] <= 0:
                 stale |= proposal or self.browse()
@@ -103,6 +116,29 @@ class AiStockProposal(models.Model):
         if stale:
             stale.unlink()
         return count
+
+    @api.model
+    def _ai_allocation_prices(self, company, anchors, settings):
+        """``{category id: allocation price}`` for the categories optimised by stock value, from the
+        stored forecasts of all their products in the company (this run's where already made). Found
+        once per run (kept in ``settings``): later batches' products get their level at that price."""
+        memo = settings.setdefault("_ai_allocation_prices", {})
+        todo = [anchor for anchor in anchors if anchor.id not in memo]
+        for anchor in todo:
+            forecasts = self.env["ai.stock.forecast"].search([
+                ("company_id", "=", company.id), ("state", "=", "ok"),
+                ("product_id.categ_id", "child_of", anchor.id)])
+            products = forecasts.product_id.with_company(company)
+            members = {p.id for p in products if p.categ_id._ai_service_policy()[2] == anchor}
+            items = []
+            for forecast in forecasts:
+                product = forecast.product_id.with_company(company)
+                if product.id not in members:
+                    continue
+                min_qty, _multiple = _supplier_quantities(product, _seller(product, company))
+                items.append(_allocation_item(product, forecast.demand_90, min_qty, settings["review_period"]))
+            memo[anchor.id] = core.allocation_price(items, anchor._ai_service_level(), not_stocked=True)
+        return memo
 
     def action_create_rfq(self):
         """One request for quotation per supplier (and warehouse) for the selected proposals."""
@@ -153,7 +189,8 @@ class AiStockProposal(models.Model):
             p50 = forecast.line_ids.filtered(lambda l: l.kind == "forecast").sorted("date").mapped("qty")
             lead = (seller.delay if seller else 0) + int(round(getattr(proposal.company_id, "days_to_purchase", 0) or 0))
             values = core.reorder_min_max(p50, lead, review_period=settings["review_period"],
-                                          service_level=proposal.service_level or 0.95,
+                                          service_level=0.0 if forecast.not_stocked
+                                          else (proposal.service_level or 0.95),
                                           sigma_cum=forecast.sigma_cum or None, min_qty=min_qty, multiple=multiple)
             rule = Orderpoint.search([("product_id", "=", product.id),
                                       ("warehouse_id", "=", proposal.warehouse_id.id)], limit=1)
@@ -198,6 +235,13 @@ def _seller(product, company):
         lambda s: (not s.company_id or s.company_id == company) and (not s.product_id or s.product_id == product)
         and (not s.date_end or s.date_end >= fields.Date.context_today(product)))
     return sellers.sorted(lambda s: (s.sequence, s.id))[:1]
+
+
+def _allocation_item(product, demand_90, min_qty, review_period):
+    """A product as ``allocate_service_levels`` sees it: unit cost, daily demand, typical order."""
+    demand = max(float(demand_90 or 0.0), 0.0) / 90.0
+    return {"unit_cost": product.standard_price or 0.0, "demand": demand,
+            "order_qty": max(float(min_qty or 0.0), demand * max(int(review_period or 1), 1))}
 
 
 def _supplier_quantities(product, seller):

@@ -9,6 +9,16 @@ class ProductCategory(models.Model):
         help="Share of replenishment cycles without stock-out the purchase proposals aim at (0.95 = 95%). "
              "Empty: the parent category's, else 95%.")
 
+    ai_service_mode = fields.Selection(
+        [("uniform", "Same for every product"), ("optimised", "Optimised by stock value")],
+        "Service level per product",
+        help="Same for every product: each product aims at the service level.\n"
+             "Optimised by stock value: the service level is the average over the category's products, "
+             "weighted by their demand. Cheap fast movers get more, dear slow movers with large supplier "
+             "minimums less, and a product whose order would tie up too much stock value for the demand it "
+             "serves is not kept in stock (ordered for confirmed deliveries only): the same overall "
+             "service for less stock.\nEmpty: the parent category's, else the same for every product.")
+
     def _ai_service_level(self):
         category = self
         while category:
@@ -16,6 +26,17 @@ class ProductCategory(models.Model):
                 return min(max(category.ai_service_level, 0.5), 0.999)
             category = category.parent_id
         return 0.95
+
+    def _ai_service_policy(self):
+        """``(service level, mode, category that sets the mode)``, unset values from the parents; the
+        products of an optimised category (and of its children that set no mode) share one allocation
+        aiming at that category's service level."""
+        category = self
+        while category:
+            if category.ai_service_mode:
+                return category._ai_service_level(), category.ai_service_mode, category
+            category = category.parent_id
+        return self._ai_service_level(), "uniform", self.browse()
 
 
 class ProductProduct(models.Model):

@@ -116,6 +116,45 @@ class TestStockForecast(StockForecastCase):
         self.assertFalse(self.env["ai.stock.proposal"].search([("product_id", "=", self.lamp.id),
                                                                ("state", "=", "proposed")]))
 
+    def test_service_levels_optimised_by_stock_value(self):
+        # the fan becomes a dear product that its supplier sells by 5,000: keeping it would tie up
+        # 4.5 million for about three fans a day
+        self.fan.standard_price = 900.0
+        self.fan.seller_ids.min_qty = 5000.0
+        self.categ.write({"ai_service_level": 0.6, "ai_service_mode": "optimised"})
+        self.forecast()
+        fan, lamp = self.forecast_of(self.fan), self.forecast_of(self.lamp)
+        self.assertTrue(fan.not_stocked)
+        self.assertEqual(fan.service_level, 0.0)
+        self.assertFalse(lamp.not_stocked)
+        # the lamp gets the service the fan gives up: the demand-weighted mean stays at 60%
+        demand = fan.demand_90 + lamp.demand_90
+        self.assertGreater(lamp.service_level, 0.6)
+        self.assertGreaterEqual(lamp.service_level * lamp.demand_90 / demand, 0.6 - 1e-6)
+        Proposal = self.env["ai.stock.proposal"]
+        self.assertFalse(Proposal.search([("product_id", "=", self.fan.id)]))
+        self.assertAlmostEqual(Proposal.search([("product_id", "=", self.lamp.id)]).service_level,
+                               lamp.service_level, places=3)
+        self.assertEqual(self.env["ai.stock.forecast"].search([("not_stocked", "=", True),
+                                                               ("product_id", "in", (self.fan | self.lamp).ids)]), fan)
+        # a customer order the stock cannot serve: ordered for it, at the supplier's minimum
+        picking = self.env["stock.picking"].create({
+            "picking_type_id": self.warehouse.out_type_id.id, "location_id": self.stock.id,
+            "location_dest_id": self.customers.id, "scheduled_date": datetime.now() + timedelta(days=20),
+            "move_ids": [(0, 0, {"product_id": self.fan.id, "product_uom_qty": 100,
+                                 "product_uom": self.fan.uom_id.id, "location_id": self.stock.id,
+                                 "location_dest_id": self.customers.id})]})
+        picking.action_confirm()
+        self.forecast()
+        proposal = Proposal.search([("product_id", "=", self.fan.id)])
+        self.assertEqual(proposal.qty, 5000.0)
+        self.assertEqual(proposal.service_level, 0.0)
+        self.assertIn("not kept in stock", proposal.reason)
+        # in Odoo's reordering rule: 0 / 0, the scheduler orders for confirmed deliveries only
+        proposal.action_update_reordering_rules()
+        rule = self.env["stock.warehouse.orderpoint"].search([("product_id", "=", self.fan.id)])
+        self.assertEqual((rule.product_min_qty, rule.product_max_qty), (0.0, 0.0))
+
     def test_rfq_grouped_by_supplier_and_reordering_rules(self):
         self.forecast()
         proposals = self.env["ai.stock.proposal"].search([("product_id", "in", (self.fan | self.lamp).ids)])
