@@ -396,9 +396,8 @@ def forecast_policy(Y, price=None, not_stocked=False):
         fcs = [forecasts(i, t) for i in range(len(on_hand))]
         if price is not None:
             levels = fc.allocate_service_levels(
-                [{"key": i, "unit_cost": price[i], "demand": float(np.mean(fcs[i][0][:13])),
-                  "order_qty": max(moq[i], float(np.mean(fcs[i][0][:13])))} for i in range(len(on_hand))], sl,
-                not_stocked=not_stocked)
+                [fc.allocation_item(price[i], float(np.mean(fcs[i][0][:13])), moq[i], 1, key=i)
+                 for i in range(len(on_hand))], sl, not_stocked=not_stocked)
             policy.not_stocked.append(sum(1 for i in range(len(on_hand))
                                           if levels[i] == 0.0 and np.any(fcs[i][0] > 0)))
         for i in range(len(on_hand)):

@@ -327,9 +327,9 @@ def test_allocation_can_leave_dear_slow_movers_out_of_stock():
     assert weighted >= 0.9
     # the price found on some products gives the level of one that was not among them
     lam = fc.allocation_price(items, 0.9, not_stocked=True)
-    assert fc.allocated_service_level(items[0], lam, not_stocked=True) == pytest.approx(levels["fast 0"])
-    assert fc.allocated_service_level({"unit_cost": 2.0, "demand": 0.01, "order_qty": 500.0}, lam,
-                                      not_stocked=True) == 0.0
+    newcomers = [fc.allocation_item(2.0, 50.0, 60.0), fc.allocation_item(2.0, 0.01, 500.0)]
+    assert newcomers[0]["order_qty"] == 60.0 and fc.allocation_item(2.0, 50.0, 10.0, 7)["order_qty"] == 350.0
+    assert fc.service_levels_at(newcomers, lam, not_stocked=True) == [pytest.approx(levels["fast 0"]), 0.0]
     # without the option every product with demand keeps at least the lower bound
     assert min(v for k, v in fc.allocate_service_levels(items, 0.9).items() if k != "no demand") >= 0.5
 

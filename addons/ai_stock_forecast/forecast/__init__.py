@@ -21,13 +21,14 @@ from .history import build_demand_series
 from .metrics import bias, classify, mase, mase_scale, rmsse, wape
 from .models import LABELS, METHODS
 from .replenishment import (
-    allocate_service_levels, allocated_service_level, allocation_price, lead_time_sigma, propose_purchase, reorder_min_max, round_order_qty, service_z,
+    allocate_service_levels, allocation_item, allocation_price, lead_time_sigma, propose_purchase, reorder_min_max,
+    round_order_qty, service_levels_at, service_z,
 )
 
 __all__ = [
-    "DEFAULT_HORIZON", "LABELS", "METHODS", "allocate_service_levels", "allocated_service_level",
+    "DEFAULT_HORIZON", "LABELS", "METHODS", "allocate_service_levels", "allocation_item",
     "allocation_price", "bias", "build_demand_series",
     "candidates_for", "classify",
     "forecast_many", "forecast_series", "holidays_for", "lead_time_sigma", "mase", "mase_scale",
-    "propose_purchase", "reorder_min_max", "rmsse", "round_order_qty", "service_z", "wape",
+    "propose_purchase", "reorder_min_max", "rmsse", "round_order_qty", "service_levels_at", "service_z", "wape",
 ]

@@ -231,8 +231,18 @@ def allocate_service_levels(items, service_level=0.95, bounds=(0.5, 0.999), not_
     Returns ``{key: service level}``, each within ``bounds`` (or 0 when not stocked); products
     without demand get the lower bound (0 with ``not_stocked``).
     """
-    lam = allocation_price(items, service_level, bounds, not_stocked)
-    return {it["key"]: allocated_service_level(it, lam, bounds, not_stocked) for it in items}
+    return dict(zip([it["key"] for it in items],
+                    service_levels_at(items, allocation_price(items, service_level, bounds, not_stocked),
+                                      bounds, not_stocked)))
+
+
+def allocation_item(unit_cost, demand, min_qty=0.0, review_period=1, key=None):
+    """A product as ``allocate_service_levels`` sees it: its unit cost, its expected demand per
+    period and its typical order - the larger of the supplier's minimum and the demand over the
+    review period (in periods)."""
+    demand = max(float(demand or 0.0), 0.0)
+    return {"key": key, "unit_cost": float(unit_cost or 0.0), "demand": demand,
+            "order_qty": max(float(min_qty or 0.0), demand * max(int(review_period or 1), 1))}
 
 
 def _weights(items):
@@ -250,33 +260,34 @@ def _levels(weight, lam, bounds, not_stocked):
     return np.where(risk >= 1.0, 0.0, sl) if not_stocked else sl
 
 
-def allocation_price(items, service_level=0.95, bounds=(0.5, 0.999), not_stocked=False):
-    """The ``lambda`` of ``allocate_service_levels`` (stock-out risk per unit of stock value tied up
-    per unit of demand); with it, ``allocated_service_level`` gives the level of any product, also
-    one that was not among ``items`` (a batch forecast later in the same run). 0.0 without demand."""
-    lo_sl, hi_sl = bounds
-    demand, weight, active = _weights(items)
+def _price(demand, weight, active, service_level, bounds, not_stocked):
+    """Bisection on log(lambda) for the demand-weighted mean service level; 0.0 without demand."""
     if not active.any():
         return 0.0
+    lo_sl, hi_sl = bounds
     target = min(max(float(service_level), lo_sl), hi_sl)
-
-    def mean_sl(lam):
-        return float(np.sum(demand[active] * _levels(weight, lam, bounds, not_stocked)[active])
-                     / np.sum(demand[active]))
-
-    a, b = -30.0, 30.0          # bisection on log(lambda)
+    share = demand[active] / np.sum(demand[active])
+    a, b = -30.0, 30.0
     for _ in range(80):
         mid = (a + b) / 2
-        if mean_sl(math.exp(mid)) > target:
+        if float(np.sum(share * _levels(weight[active], math.exp(mid), bounds, not_stocked))) > target:
             a = mid
         else:
             b = mid
     return math.exp(a)          # the side that reaches the target
 
 
-def allocated_service_level(item, lam, bounds=(0.5, 0.999), not_stocked=False):
-    """Service level of one product (``{"unit_cost", "demand", "order_qty"}``) at the price ``lam``."""
-    demand, weight, active = _weights([item])
-    if not active[0]:
-        return 0.0 if not_stocked else float(bounds[0])
-    return float(_levels(weight, lam, bounds, not_stocked)[0])
+def allocation_price(items, service_level=0.95, bounds=(0.5, 0.999), not_stocked=False):
+    """The ``lambda`` of ``allocate_service_levels`` (stock-out risk per unit of stock value tied up
+    per unit of demand); with it, :func:`service_levels_at` gives the level of any product, also
+    one that was not among ``items`` (a batch forecast later in the same run). 0.0 without demand."""
+    return _price(*_weights(items), service_level, bounds, not_stocked)
+
+
+def service_levels_at(items, lam, bounds=(0.5, 0.999), not_stocked=False):
+    """Service levels of ``items`` (``{"unit_cost", "demand", "order_qty"}``) at the price ``lam``
+    of :func:`allocation_price`, in the items' order: products without demand get the lower bound
+    (0 with ``not_stocked``)."""
+    _demand, weight, active = _weights(items)
+    levels = np.where(active, _levels(weight, lam, bounds, not_stocked), 0.0 if not_stocked else bounds[0])
+    return [float(x) for x in levels]

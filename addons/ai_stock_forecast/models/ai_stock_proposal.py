@@ -59,22 +59,15 @@ class AiStockProposal(models.Model):
         # counted units are ordered whole; measured ones (kg, m, l) to the unit's precision
         counted = env.ref("uom.product_uom_unit", raise_if_not_found=False) | \
             env.ref("uom.product_uom_dozen", raise_if_not_found=False)
-        policies = {}
-        for product in products.values():
-            if product.categ_id not in policies:
-                policies[product.categ_id] = product.categ_id._ai_service_policy()
-        prices = self._ai_allocation_prices(
-            company, {anchor for _l, mode, anchor in policies.values() if mode == "optimised"}, settings)
+        sellers = {pair: _seller(products[pair[0]], company) for pair in stored}
+        services = self._ai_service_levels(company, {pair: (products[pair[0]], sellers[pair], data["forecast"])
+                                                     for pair, data in stored.items()}, settings)
         for pair, data in stored.items():
             product = products[pair[0]]
-            seller = _seller(product, company)
+            seller = sellers[pair]
             supplier_lead = seller.delay if seller else 0
             min_qty, multiple = _supplier_quantities(product, seller)
-            service, mode, anchor = policies[product.categ_id]
-            if mode == "optimised" and anchor.id in prices:
-                service = core.allocated_service_level(
-                    _allocation_item(product, sum(data["p50"][:90]), min_qty, settings["review_period"]),
-                    prices[anchor.id], not_stocked=True)
+            service = services[pair]
             whole = product.uom_id in counted
             result = core.propose_purchase(
                 on_hand.get(pair, 0.0), data["p50"], today, incoming=incoming.get(pair, ()),
@@ -118,27 +111,45 @@ class AiStockProposal(models.Model):
         return count
 
     @api.model
-    def _ai_allocation_prices(self, company, anchors, settings):
-        """``{category id: allocation price}`` for the categories optimised by stock value, from the
-        stored forecasts of all their products in the company (this run's where already made). Found
-        once per run (kept in ``settings``): later batches' products get their level at that price."""
+    def _ai_service_levels(self, company, rows, settings):
+        """``{pair: service level}`` for ``rows`` (``{pair: (product, seller, forecast)}``): the
+        category's level, or, in a category optimised by stock value, the product's share at the
+        category's allocation price (0: not kept in stock)."""
+        policy_of = {categ: categ._ai_service_policy()
+                     for categ in {product.categ_id for product, _s, _f in rows.values()}}
+        levels, optimised = {}, {}
+        for pair, (product, seller, forecast) in rows.items():
+            level, mode, anchor = policy_of[product.categ_id]
+            levels[pair] = level
+            if mode == "optimised":
+                optimised.setdefault(anchor, []).append(pair)
+        for anchor, pairs in optimised.items():
+            price = self._ai_allocation_price(company, anchor, settings)
+            items = [_allocation_item(*rows[pair], settings["review_period"]) for pair in pairs]
+            levels.update(zip(pairs, core.service_levels_at(items, price, not_stocked=True)))
+        return levels
+
+    @api.model
+    def _ai_allocation_price(self, company, anchor, settings):
+        """The allocation price of a category optimised by stock value, from the stored forecasts of
+        all its products in the company (this run's where already made). Found once per run (kept in
+        ``settings``): later batches' products get their level at that price."""
         memo = settings.setdefault("_ai_allocation_prices", {})
-        todo = [anchor for anchor in anchors if anchor.id not in memo]
-        for anchor in todo:
+        if anchor.id not in memo:
             forecasts = self.env["ai.stock.forecast"].search([
                 ("company_id", "=", company.id), ("state", "=", "ok"),
                 ("product_id.categ_id", "child_of", anchor.id)])
             products = forecasts.product_id.with_company(company)
-            members = {p.id for p in products if p.categ_id._ai_service_policy()[2] == anchor}
+            anchor_of = {categ: categ._ai_service_policy()[2] for categ in products.categ_id}
+            by_id = {product.id: product for product in products}
             items = []
             for forecast in forecasts:
-                product = forecast.product_id.with_company(company)
-                if product.id not in members:
-                    continue
-                min_qty, _multiple = _supplier_quantities(product, _seller(product, company))
-                items.append(_allocation_item(product, forecast.demand_90, min_qty, settings["review_period"]))
+                product = by_id[forecast.product_id.id]
+                if anchor_of[product.categ_id] == anchor:
+                    items.append(_allocation_item(product, _seller(product, company), forecast,
+                                                  settings["review_period"]))
             memo[anchor.id] = core.allocation_price(items, anchor._ai_service_level(), not_stocked=True)
-        return memo
+        return memo[anchor.id]
 
     def action_create_rfq(self):
         """One request for quotation per supplier (and warehouse) for the selected proposals."""
@@ -237,11 +248,10 @@ def _seller(product, company):
     return sellers.sorted(lambda s: (s.sequence, s.id))[:1]
 
 
-def _allocation_item(product, demand_90, min_qty, review_period):
-    """A product as ``allocate_service_levels`` sees it: unit cost, daily demand, typical order."""
-    demand = max(float(demand_90 or 0.0), 0.0) / 90.0
-    return {"unit_cost": product.standard_price or 0.0, "demand": demand,
-            "order_qty": max(float(min_qty or 0.0), demand * max(int(review_period or 1), 1))}
+def _allocation_item(product, seller, forecast, review_period):
+    """A product of a warehouse as ``allocate_service_levels`` sees it (demand per day)."""
+    min_qty, _multiple = _supplier_quantities(product, seller)
+    return core.allocation_item(product.standard_price, (forecast.demand_90 or 0.0) / 90.0, min_qty, review_period)
 
 
 def _supplier_quantities(product, seller):

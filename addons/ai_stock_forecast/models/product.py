@@ -28,15 +28,15 @@ class ProductCategory(models.Model):
         return 0.95
 
     def _ai_service_policy(self):
-        """``(service level, mode, category that sets the mode)``, unset values from the parents; the
+        """``(service level, mode, category that sets the mode)``, unset values from the parents. The
         products of an optimised category (and of its children that set no mode) share one allocation
-        aiming at that category's service level."""
+        aiming at that category's service level; in the uniform mode each category keeps its own."""
         category = self
-        while category:
-            if category.ai_service_mode:
-                return category._ai_service_level(), category.ai_service_mode, category
+        while category and not category.ai_service_mode:
             category = category.parent_id
-        return self._ai_service_level(), "uniform", self.browse()
+        if category.ai_service_mode == "optimised":
+            return category._ai_service_level(), "optimised", category
+        return self._ai_service_level(), "uniform", category
 
 
 class ProductProduct(models.Model):

@@ -1,9 +1,12 @@
 import math
 import random
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import mute_logger
 
 
 class StockForecastCase(TransactionCase):
@@ -90,3 +93,18 @@ class StockForecastCase(TransactionCase):
     def forecast_of(self, product):
         return self.env["ai.stock.forecast"].search([("product_id", "=", product.id),
                                                      ("warehouse_id", "=", self.warehouse.id)])
+
+    @contextmanager
+    def failing_product(self, product, message="corrupt product"):
+        """Storing the forecast of ``product`` raises (a bad record in the middle of a batch)."""
+        Forecast = type(self.env["ai.stock.forecast"])
+        original = Forecast._ai_store_forecast
+
+        def flaky(self_, pair, *args, **kwargs):
+            if pair[0] == product.id:
+                raise ValueError(message)
+            return original(self_, pair, *args, **kwargs)
+
+        with patch.object(Forecast, "_ai_store_forecast", flaky), \
+                mute_logger("odoo.addons.ai_stock_forecast.models.ai_stock_forecast"):
+            yield

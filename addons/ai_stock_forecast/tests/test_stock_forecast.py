@@ -1,9 +1,7 @@
 from datetime import datetime, timedelta
-from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
 
 from odoo.addons.ai_stock_forecast.models import demand_data
 
@@ -116,6 +114,19 @@ class TestStockForecast(StockForecastCase):
         self.assertFalse(self.env["ai.stock.proposal"].search([("product_id", "=", self.lamp.id),
                                                                ("state", "=", "proposed")]))
 
+    def test_service_policy_of_subcategories(self):
+        Category = self.env["product.category"]
+        parent = Category.create({"name": "AI parent", "ai_service_level": 0.9, "ai_service_mode": "uniform"})
+        child = Category.create({"name": "AI child", "parent_id": parent.id, "ai_service_level": 0.8})
+        # the same level for every product: each category keeps its own level
+        self.assertEqual(child._ai_service_policy(), (0.8, "uniform", parent))
+        # optimised: the children share the parent's allocation and aim at its level, unless they set a mode
+        parent.ai_service_mode = "optimised"
+        self.assertEqual(child._ai_service_policy(), (0.9, "optimised", parent))
+        child.ai_service_mode = "uniform"
+        self.assertEqual(child._ai_service_policy(), (0.8, "uniform", child))
+        self.assertEqual(Category.create({"name": "AI plain"})._ai_service_policy()[:2], (0.95, "uniform"))
+
     def test_service_levels_optimised_by_stock_value(self):
         # the fan becomes a dear product that its supplier sells by 5,000: keeping it would tie up
         # 4.5 million for about three fans a day
@@ -175,16 +186,7 @@ class TestStockForecast(StockForecastCase):
         self.assertGreater(rule.product_min_qty, 5 * 8)   # at least the demand over the 5-day lead time
 
     def test_a_failing_product_is_skipped(self):
-        Forecast = type(self.env["ai.stock.forecast"])
-        original = Forecast._ai_store_forecast
-
-        def flaky(self_, pair, *args, **kwargs):
-            if pair[0] == self.fan.id:
-                raise ValueError("corrupt product")
-            return original(self_, pair, *args, **kwargs)
-
-        with patch.object(Forecast, "_ai_store_forecast", flaky), \
-                mute_logger("odoo.addons.ai_stock_forecast.models.ai_stock_forecast"):
+        with self.failing_product(self.fan):
             stats = self.forecast()
         self.assertEqual(stats["failed"], 1)
         self.assertEqual(stats["forecasts"], 1)

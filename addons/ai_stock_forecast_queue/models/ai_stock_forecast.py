@@ -3,6 +3,7 @@ import logging
 
 from odoo import api, fields, models
 
+from odoo.addons.ai_base.models.res_config_settings import param_enabled
 from odoo.addons.ai_base.tools import split_every
 from odoo.addons.queue_job.delay import group
 from odoo.addons.queue_job.job import identity_exact
@@ -10,6 +11,7 @@ from odoo.addons.queue_job.job import identity_exact
 _logger = logging.getLogger(__name__)
 
 CHANNEL = "root.ai_stock_forecast"
+ENABLED_PARAM = "ai_stock_forecast_queue.enabled"
 
 
 class AiStockForecast(models.Model):
@@ -29,7 +31,7 @@ class AiStockForecast(models.Model):
                 return default
 
         return {
-            "enabled": icp.get_param("ai_stock_forecast_queue.enabled", "True") not in ("False", "0", ""),
+            "enabled": param_enabled(self.env, ENABLED_PARAM),
             "job_size": max(1, number("ai_stock_forecast_queue.job_size", 50)),
             "job_cores": number("ai_stock_forecast_queue.job_cores", 1) or 1,
         }

@@ -1,11 +1,13 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .ai_stock_forecast import ENABLED_PARAM
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    ai_stock_queue_enabled = fields.Boolean(
-        "Run forecasts as background jobs", config_parameter="ai_stock_forecast_queue.enabled", default=True,
+    ai_stock_queue_enabled = fields.Boolean(   # on by default (ai_base's _ai_default_on_params)
+        "Run forecasts as background jobs",
         help="The weekly forecast is split into jobs of the job queue, which every Odoo worker of every host "
              "running the job runner takes its share of")
     ai_stock_queue_job_size = fields.Integer(
@@ -16,6 +18,10 @@ class ResConfigSettings(models.TransientModel):
         "Cores per job", config_parameter="ai_stock_forecast_queue.job_cores", default=1,
         help="Processes one job fits its models with; the job runner's channel capacity times this "
              "should not exceed the host's cores (-1: all cores)")
+
+    @api.model
+    def _ai_default_on_params(self):
+        return dict(super()._ai_default_on_params(), ai_stock_queue_enabled=ENABLED_PARAM)
 
     def action_ai_enqueue_forecast(self):
         """Enqueue the forecast of the current company now (saved settings first)."""

@@ -4,7 +4,6 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
 
 from odoo.addons.ai_stock_forecast.tests.common import StockForecastCase
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -58,24 +57,18 @@ class TestForecastQueue(StockForecastCase):
             self.Forecast._cron_ai_forecast()
             trap.assert_jobs_count(2, only=self.Forecast._ai_forecast_job)
         self.assertFalse(self.forecast_of(self.fan))
-        # switched off in Settings: the scheduled action forecasts in its own process again
-        self.env["ir.config_parameter"].sudo().set_param("ai_stock_forecast_queue.enabled", "False")
+        # switched off in Settings (and still off when the settings are opened again): the scheduled
+        # action forecasts in its own process again
+        self.assertTrue(self.env["res.config.settings"].create({}).ai_stock_queue_enabled)
+        self.env["res.config.settings"].create({"ai_stock_queue_enabled": False}).execute()
+        self.assertFalse(self.env["res.config.settings"].create({}).ai_stock_queue_enabled)
         with self.only_test_pairs(), trap_jobs() as trap:
             self.Forecast._cron_ai_forecast()
             trap.assert_jobs_count(0)
         self.assertEqual(self.forecast_of(self.fan).state, "ok")
 
     def test_job_forecasts_its_slice_and_survives_a_bad_product(self):
-        Forecast = type(self.Forecast)
-        original = Forecast._ai_store_forecast
-
-        def flaky(self_, pair, *args, **kwargs):
-            if pair[0] == self.fan.id:
-                raise ValueError("corrupt product")
-            return original(self_, pair, *args, **kwargs)
-
-        with patch.object(Forecast, "_ai_store_forecast", flaky), \
-                mute_logger("odoo.addons.ai_stock_forecast.models.ai_stock_forecast"):
+        with self.failing_product(self.fan):
             result = self.Forecast._ai_forecast_job(self.company.id, [list(p) for p in self.pairs], self.day)
         self.assertIn("1 forecasts, 1 failed", result)
         self.assertEqual(self.forecast_of(self.fan).state, "error")

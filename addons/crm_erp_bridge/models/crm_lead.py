@@ -3,6 +3,7 @@ import math
 from odoo import _, api, fields, models
 from odoo.tools import format_amount
 
+from odoo.addons.ai_base.models.res_config_settings import param_enabled
 from odoo.addons.ai_lead_scoring.scoring import FeatureSpec
 
 from . import bridge_sql
@@ -25,12 +26,6 @@ LEAD_FACT_FIELDS = {
     "ai_customer_new": "is_new_customer", "ai_customer_order_count": "order_count",
     "ai_customer_avg_days_to_pay": "avg_days_to_pay", "ai_customer_main_products": "main_products",
 }
-
-
-def param_enabled(env, key):
-    """A setting that is on unless it was switched off ("False" stored)."""
-    value = env["ir.config_parameter"].sudo().get_param(key, "True")
-    return str(value).strip().lower() not in ("false", "0", "")
 
 
 def erp_feature_labels(env):

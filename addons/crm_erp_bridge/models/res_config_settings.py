@@ -1,12 +1,12 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
-from .crm_lead import LEAD_FEATURES_PARAM, PIPELINE_PARAM, param_enabled
+from .crm_lead import LEAD_FEATURES_PARAM, PIPELINE_PARAM
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    # on by default: stored as "True"/"False" so that switching off survives module updates
+    # on by default (ai_base's _ai_default_on_params)
     crm_erp_pipeline_demand = fields.Boolean(
         "Pipeline feeds the demand forecast",
         help="Products on open quotations of open opportunities, weighted by the AI probability and placed at "
@@ -20,14 +20,7 @@ class ResConfigSettings(models.TransientModel):
         help="A customer is a late payer when it pays this many days late on average, or has an invoice "
              "overdue by this many days")
 
-    def get_values(self):
-        res = super().get_values()
-        res["crm_erp_pipeline_demand"] = param_enabled(self.env, PIPELINE_PARAM)
-        res["crm_erp_lead_features"] = param_enabled(self.env, LEAD_FEATURES_PARAM)
-        return res
-
-    def set_values(self):
-        super().set_values()
-        icp = self.env["ir.config_parameter"].sudo()
-        icp.set_param(PIPELINE_PARAM, "True" if self.crm_erp_pipeline_demand else "False")
-        icp.set_param(LEAD_FEATURES_PARAM, "True" if self.crm_erp_lead_features else "False")
+    @api.model
+    def _ai_default_on_params(self):
+        return dict(super()._ai_default_on_params(), crm_erp_pipeline_demand=PIPELINE_PARAM,
+                    crm_erp_lead_features=LEAD_FEATURES_PARAM)
