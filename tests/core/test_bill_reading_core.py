@@ -260,6 +260,35 @@ def test_lines_and_tax_rate_findings():
     assert "total_mismatch" not in codes      # 250 + 55 = 305
 
 
+def test_summary_table_per_rate_closed_by_its_sum_row():
+    """Amounts under column headings, one row per VAT rate, then (after a blank line) the sum row
+    without a label of its own: the sums are the bill's amounts, not the first rate's row."""
+    page = [(20, 20, "Grosshandel Nord GmbH", 14), (20, 27, "USt-IdNr. DE811907980", 9),
+            (20, 34, "Beispielrechnung fuer den Lebensmittelhandel, Muster und Vorlage 2026", 8),
+            (120, 50, "Beleg-Nr", 10), (150, 50, ":", 10), (155, 50, "R-2026-0815", 10),
+            (120, 56, "Beleg-Datum", 10), (150, 56, ":", 10), (155, 56, "06.08.2026", 10)]
+    page += table(100, [("Nettobetrag", "MwSt-Betrag", "MwSt-%", "Endbetrag"),
+                        ("321,40", "61,07", "19,0", "382,47"),
+                        ("127,59", "8,93", "7,0", "136,52")], cols=(60, 95, 130, 165))
+    page += [(60, 128, "448,99", 10), (95, 128, "70,00", 10), (130, 128, "EUR", 10), (165, 128, "518,99", 10)]
+    r = rd.read_document(make_pdf([page]), "rechnung.pdf")
+    assert (value(r, "amount_untaxed"), value(r, "amount_tax"), value(r, "amount_total")) == (448.99, 70.0, 518.99)
+    assert r["fields"]["amount_total"]["source"]["position"] == "column sum"
+    assert value(r, "bill_number") == "R-2026-0815"
+    assert value(r, "bill_date") == dt.date(2026, 8, 6)
+
+
+def test_a_column_of_unrelated_amounts_is_not_summed():
+    page = [(20, 20, "Widget Works Ltd", 14), (20, 40, "Invoice No: W-101", 10), (20, 46, "Invoice Date: 01/02/2026", 10)]
+    page += table(60, [("Description", "Qty", "Unit Price", "Amount"), ("Widgets", "10", "10.00", "100.00"),
+                       ("Gadgets", "5", "20.00", "100.00")])
+    page += [(130, 90, "Subtotal", 10), (165, 90, "200.00", 10),
+             (130, 96, "VAT 20%", 10), (165, 96, "40.00", 10),
+             (130, 102, "Total", 10), (165, 102, "240.00", 10)]
+    r = rd.read_document(make_pdf([page]), "bill.pdf")
+    assert (value(r, "amount_untaxed"), value(r, "amount_tax"), value(r, "amount_total")) == (200.0, 40.0, 240.0)
+
+
 # --- learning from a correction ----------------------------------------------------------------------
 
 def odd_layout(ref, total):

@@ -78,7 +78,7 @@ class Context:
         if rest.strip(" :#.-°/"):
             out.append((rest, cell, "same", 1.0))
         row = self.rows[cell["row"]]
-        right = [c for c in row["cells"] if c["col"] > cell["col"]]
+        right = [c for c in row["cells"] if c["col"] > cell["col"] and c["text"].strip(" :#.-°/")]
         for k, other in enumerate(right[:3]):
             out.append((other["text"], other, "right", 1.0 - 0.15 * k))
         for step in range(1, 4):
@@ -94,6 +94,28 @@ class Context:
                         abs(other["bbox"][2] - cell["bbox"][2]) < 0.02 and other["bbox"][0] < cell["bbox"][2]):
                     out.append((other["text"], other, "below", 0.85 - 0.2 * (step - 1)))
                     break
+        return out
+
+    def column_below(self, cell, max_rows=8):
+        """``[(value, cell)]``: the single amounts printed under ``cell`` in its column, down to the
+        first row of that column holding something else (blank rows skipped, same page)."""
+        out = []
+        row = self.rows[cell["row"]]
+        height = max(cell["bbox"][3] - cell["bbox"][1], 0.005)
+        last = cell["bbox"][3]
+        for index in range(cell["row"] + 1, min(len(self.rows), cell["row"] + 1 + max_rows)):
+            below = self.rows[index]
+            if below["page"] != row["page"] or below["y0"] - last > 4 * height:
+                break  # the column ends at a wide vertical gap
+            under = [c for c in below["cells"] if overlap_x(c["bbox"], cell["bbox"]) > 0.3 or (
+                abs(c["bbox"][2] - cell["bbox"][2]) < 0.02 and c["bbox"][0] < cell["bbox"][2])]
+            if not under:
+                continue
+            amounts = self.amounts_in(under[0]["text"])
+            if len(amounts) != 1 or re.search(r"[a-z]{3}", fold(under[0]["text"])):
+                break
+            out.append((amounts[0][0], under[0]))
+            last = under[0]["bbox"][3]
         return out
 
     def amounts_in(self, text):
@@ -144,9 +166,13 @@ def amount_candidates(ctx):
             if cell["row"] in ctx.header_rows and strength < 3:
                 continue
             taken = 0
+            blocked = set()
             for text, other, position, weight in ctx.neighbours(cell, match):
+                if position in blocked:
+                    continue
                 if position != "same" and ctx.is_label_cell(other):
-                    break
+                    blocked.add(position)  # another label's column heading on the right: look below
+                    continue
                 amounts = ctx.amounts_in(text)
                 if not amounts:
                     continue
@@ -164,6 +190,13 @@ def amount_candidates(ctx):
                     continue  # "Total  24.99  5.00  29.99": the last column may be the total
                 if taken == 2 or position == "below":
                     break
+            # a column of amounts (one row per tax rate...) closed by their sum: the sum is the figure
+            column = ctx.column_below(cell)
+            if len(column) >= 3:
+                values = [v for v, _c in column]
+                if abs(values[-1] - sum(values[:-1])) <= 0.006 * len(values) and values[-1] != 0:
+                    cands[field].append({"value": values[-1], "score": strength * 1.1 * penalty,
+                                         "source": _source(column[-1][1], cell, "column sum")})
     return cands
 
 
@@ -396,13 +429,15 @@ def reference_fields(ctx, memory_values):
             if field == "bill_number":
                 if NOT_NUMBER_RE.search(zone) or re.search(r"date|datum|period", cell["folded"][match.end(): match.end() + 8]):
                     continue
+            # a keyword inside a sentence or a title ("sample invoice for ..."), not a label
+            sentence = 0.5 if len(re.findall(r"[a-z]{3,}", cell["folded"][match.end():])) >= 3 else 1.0
             taken = 0
             for text, other, position, weight in ctx.neighbours(cell, match):
                 if position != "same" and ctx.is_label_cell(other, exclude=field):
                     break
                 token = _ref_token(text, ctx)
                 if token:
-                    score = strength * weight * (1.0 - 0.3 * taken)
+                    score = strength * weight * (1.0 - 0.3 * taken) * sentence
                     if NUMBER_WORD_RE.match(text.strip()) or re.match(r"\s*[:#]", text):
                         score += 0.5
                     cands.append({"value": token, "score": score, "source": _source(other, cell, position)})
