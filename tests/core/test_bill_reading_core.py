@@ -274,6 +274,7 @@ def test_summary_table_per_rate_closed_by_its_sum_row():
     r = rd.read_document(make_pdf([page]), "rechnung.pdf")
     assert (value(r, "amount_untaxed"), value(r, "amount_tax"), value(r, "amount_total")) == (448.99, 70.0, 518.99)
     assert r["fields"]["amount_total"]["source"]["position"] == "column sum"
+    assert r["lines"] == []  # the headings of a totals table start no bill lines
     assert value(r, "bill_number") == "R-2026-0815"
     assert value(r, "bill_date") == dt.date(2026, 8, 6)
 

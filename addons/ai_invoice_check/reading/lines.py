@@ -40,8 +40,9 @@ def read_lines(ctx):
     i = 0
     while i < len(rows):
         header = _header(rows[i])
-        if not header:
-            i += 1
+        if not header or ("description" not in header and "quantity" not in header and _STOP.search(
+                fold(" ".join(c["text"] for c in rows[i]["cells"])))):
+            i += 1  # no table, or the headings of a totals table ("Net  VAT  Total"): no bill lines under it
             continue
         columns = {kind: cell["bbox"] for kind, cell in header.items()}
         j = i + 1
