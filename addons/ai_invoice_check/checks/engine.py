@@ -14,7 +14,7 @@ import numpy as np
 
 from .amount import assess_amount, weighted_median
 from .duplicates import DuplicateScorer, pair_features
-from .history import History, normalise_bill, tax_label, to_date
+from .history import _NO_DATE, History, normalise_bill, tax_label, to_date
 from .text import iban_is_valid
 
 _logger = logging.getLogger(__name__)
@@ -95,6 +95,8 @@ DEFAULT_POLICY = {
     "duplicate_default_rate": 1.0,    # invoice numbers per day when the supplier's numbering is unknown
     "duplicate_name_similarity": 0.85,
     "duplicate_prior": 0.02,          # duplicates among candidate pairs (the scorer was fitted on balanced pairs)
+    "duplicate_repeat_days": 365,     # window of the supplier's bills whose amounts are compared with each other
+    "duplicate_repeat_weight": 2.0,   # pseudo-bills of the company-wide share added to a supplier's repeat share
     "duplicate_model": None,          # a DuplicateScorer payload; None: the shipped one
     "duplicate_warning_score": 0.5,
     "duplicate_high_score": 0.9,
@@ -657,9 +659,12 @@ def out_of_sequence(ctx, a, b):
     days = late["t"] - early["t"]
     delta = late["ref_numbers"][index] - early["ref_numbers"][index]
     if field is not None and not field["counter"]:
-        # a code (year, branch): both values must be the supplier's, the later not smaller
+        # a code (year, branch): both values must be the supplier's, the later not smaller, and the
+        # supplier's running number must not be the same on both (two invoices do not share it)
         seen = a["ref_numbers"][index] in field["values"] and b["ref_numbers"][index] in field["values"]
-        return not seen or delta < 0
+        same_counter = any(j != index and f["counter"] and a["ref_numbers"][j] == b["ref_numbers"][j]
+                           for j, f in enumerate(fields))
+        return not seen or delta < 0 or same_counter
     if delta <= 0 and days > 0:
         return True
     per_day = field["per_day"] if field and field["per_day"] is not None else p["duplicate_default_rate"]
@@ -684,6 +689,30 @@ def _breaks_order(bill, index, refs):
     return False
 
 
+def amount_repeat_share(ctx, partner, t, exclude):
+    """Share of the supplier's bills of the year before ``t`` (``exclude`` rows left out) whose total,
+    to the cent, is also that of another of them, shrunk towards the company-wide share: how little
+    "the same amount" says about two of its bills being one document (rent, subscriptions and fixed
+    fees repeat; most amounts do not)."""
+    p = ctx.policy
+    hist = ctx.history
+    weight = p["duplicate_repeat_weight"]
+    prior = hist.amount_repeat_share(p["duplicate_repeat_days"])
+    series = hist.partner_bills.get(partner)
+    n = k = 0
+    if series is not None and t != _NO_DATE:
+        lo = np.searchsorted(series.t, t - p["duplicate_repeat_days"], side="left")
+        hi = np.searchsorted(series.t, t, side="right")
+        keep = [j for j in range(lo, hi) if series.rows[j] not in exclude]
+        cents = np.round(series.col("amount")[keep] * 100.0)
+        cents = cents[np.isfinite(cents)]
+        n = len(cents)
+        if n >= 2:
+            _, inverse, counts = np.unique(cents, return_inverse=True, return_counts=True)
+            k = int(np.sum(counts[inverse] > 1))
+    return (k + weight * prior) / (n + weight)
+
+
 def prior_shift(probability, policy):
     """The learnt probability (balanced training pairs) moved to the prior of duplicates among the
     candidate pairs of a company's bills (``duplicate_prior``)."""
@@ -698,7 +727,9 @@ def duplicate_pair_score(ctx, bill, other, feats, probability):
     """(score, reason) of a candidate pair. Rules on what identifies a document come first: the same
     file; the same reference after normalisation; the same digits with the same amount; with the
     same amount, one character off in a number that does not fit the supplier's numbering (a typing
-    error). Within each rule the learnt probability orders the pairs. Other pairs get the learnt
+    error; a year or branch code changed under the same running number); one character off with the
+    same total to the cent but in sequence: the company's prior over the supplier's share of repeated
+    totals (see :func:`amount_repeat_share`). Within each rule the learnt probability orders the pairs. Other pairs get the learnt
     probability moved to the company's prior of duplicates (see :func:`prior_shift`)."""
     p = ctx.policy
     same_amount = feats["amount_rel_diff"] <= p["duplicate_same_amount"]
@@ -713,10 +744,28 @@ def duplicate_pair_score(ctx, bill, other, feats, probability):
                 and min(len(bill["ref_compact"]), len(other["ref_compact"])) >= 4 \
                 and out_of_sequence(ctx, bill, other):
             return 0.93 + 0.02 * probability, "typo"
+        if feats["ref_distance"] == 1 and min(len(bill["ref_compact"]), len(other["ref_compact"])) >= 4 \
+                and _same_cents(bill, other):
+            # one character apart and the same total to the cent, but the reference fits the supplier's
+            # numbering: the next invoice, or a typing error. The same total weighs as much as the
+            # supplier's totals rarely repeat (odds of the company's prior over its repeat share).
+            prior = p["duplicate_prior"]
+            share = amount_repeat_share(ctx, bill["partner"], bill["t"], {ctx.self_row, _row_of(ctx, other)})
+            odds = prior / (1 - prior) / max(share, 1e-3)
+            return max(odds / (1 + odds), prior_shift(probability, p)), "amount"
     elif feats["ref_equal"] and same_amount and (feats["name_jaro"] >= p["duplicate_name_similarity"]
                                                  or (bill["iban"] and bill["iban"] == other["iban"])):
         return 0.9 + 0.01 * probability, "ref"
     return prior_shift(probability, p), "model"
+
+
+def _same_cents(a, b):
+    x, y = a["amount_total"], b["amount_total"]
+    return math.isfinite(x) and math.isfinite(y) and x != 0 and round(x * 100) == round(y * 100)
+
+
+def _row_of(ctx, other):
+    return ctx.history.index_of(other["id"]) if other["id"] is not None else None
 
 
 def _check_duplicates(ctx):
@@ -848,4 +897,5 @@ def check_bills(bills, history, policy=None):
 
 
 __all__ = ["DEFAULT_POLICY", "KINDS", "SEVERITIES", "TEMPLATES", "assess_bill", "check_bill", "check_bills",
-           "duplicate_candidates", "duplicate_pair_score", "make_policy", "numbering", "out_of_sequence"]
+           "amount_repeat_share", "duplicate_candidates", "duplicate_pair_score", "make_policy", "numbering",
+           "out_of_sequence"]

@@ -357,6 +357,30 @@ class History:
 
     # -- access ----------------------------------------------------------------------------------
 
+    def amount_repeat_share(self, days=365):
+        """Share of the bills whose total, to the cent, is also that of another bill of the same
+        supplier dated within ``days`` of it (every supplier together; 0.3 when there are no bills)."""
+        cache = self.__dict__.setdefault("_repeat_share", {})
+        if days not in cache:
+            n = k = 0
+            for series in self.partner_bills.values():
+                t = np.asarray(series.t, dtype=float)
+                cents = np.round(series.col("amount") * 100.0)
+                ok = np.isfinite(cents) & (t != _NO_DATE)
+                t, cents = t[ok], cents[ok]
+                n += len(t)
+                if len(t) < 2:
+                    continue
+                order = np.lexsort((t, cents))
+                t, cents = t[order], cents[order]
+                close = (cents[1:] == cents[:-1]) & (t[1:] - t[:-1] <= days)
+                repeat = np.zeros(len(t), bool)
+                repeat[1:] |= close
+                repeat[:-1] |= close
+                k += int(repeat.sum())
+            cache[days] = k / n if n else 0.3
+        return cache[days]
+
     def index_of(self, bill_id):
         return self.by_id.get(bill_id)
 
