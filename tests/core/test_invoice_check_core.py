@@ -370,6 +370,27 @@ def test_duplicate_with_a_one_digit_typo_but_not_the_next_invoice():
     assert not any("duplicate" in kinds(check(b, history)) for b in past)
 
 
+def test_same_total_one_digit_off_in_sequence_weighs_by_how_often_the_supplier_repeats_totals():
+    """A re-sent bill whose reference has a typo that still fits the numbering (INV-001176 for
+    INV-001175) is only told from the next invoice by its total: telling for a supplier whose totals
+    never repeat, not for a fixed monthly fee."""
+    m = Maker()
+    varied = [m.bill("varied", START + dt.timedelta(days=30 * k), round(400 + 37.13 * k + (k % 5) * 11.7, 2),
+                     ref=f"INV-{1001 + 7 * k:06d}") for k in range(30)]
+    rent = [m.bill("rent", START + dt.timedelta(days=30 * k), 850.0, ref=f"RE-{5001 + k:06d}") for k in range(30)]
+    history = checks.History(varied + rent, today=TODAY)
+    policy = {"duplicate_warning_score": 0.15}
+    orig = varied[-5]
+    resent = m.bill("varied", orig["date"] + dt.timedelta(days=6), orig["amount_total"],
+                    ref=f"INV-{int(orig['ref'][4:]) + 1:06d}")
+    found = only(check(resent, history, **policy), "duplicate")
+    assert found and found[0]["other_id"] == orig["id"]
+    # the rent's next invoice: same total, next number, a month later
+    nxt = m.bill("rent", rent[-1]["date"] + dt.timedelta(days=30), 850.0, ref=f"RE-{5001 + 30:06d}")
+    assert not only(check(nxt, history, **policy), "duplicate")
+    assert 0.2 < history.amount_repeat_share() < 0.8
+
+
 def test_same_document_file_across_journals():
     m = Maker()
     past = sequential_history(m)
