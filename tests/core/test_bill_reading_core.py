@@ -279,6 +279,22 @@ def test_summary_table_per_rate_closed_by_its_sum_row():
     assert value(r, "bill_date") == dt.date(2026, 8, 6)
 
 
+def test_lines_with_position_numbers_and_a_footer_below_the_table():
+    """A "Pos." column left of the quantity is not the quantity; the company footer under the table
+    (registry, bank and phone numbers) gives no lines."""
+    page = [(20, 20, "QualityHosting AG", 14), (20, 40, "Rechnungsnr. 30064443", 10),
+            (20, 46, "Rechnungsdatum 7. Mai 2014", 10)]
+    page += table(60, [("Pos.", "Menge", "Beschreibung", "Preis", "Betrag"),
+                       ("1", "1", "Small Business Exchange", "3,89", "3,89"),
+                       ("2", "3", "Quality Exchange", "5,39", "16,17")], cols=(20, 35, 55, 140, 170))
+    page += [(130, 90, "Total EUR", 10), (170, 90, "20,06", 10),
+             (20, 270, "Registergericht Hanau HRB 13302", 7), (100, 270, "Tel. +49 6051 916 44 10", 7),
+             (160, 270, "Kto-Nr. 48567", 7)]
+    r = rd.read_document(make_pdf([page]), "rechnung.pdf")
+    assert [(ln["quantity"], ln["price_unit"], ln["amount"]) for ln in r["lines"]] == [(1.0, 3.89, 3.89), (3.0, 5.39, 16.17)]
+    assert value(r, "amount_total") == 20.06
+
+
 def test_a_column_of_unrelated_amounts_is_not_summed():
     page = [(20, 20, "Widget Works Ltd", 14), (20, 40, "Invoice No: W-101", 10), (20, 46, "Invoice Date: 01/02/2026", 10)]
     page += table(60, [("Description", "Qty", "Unit Price", "Amount"), ("Widgets", "10", "10.00", "100.00"),

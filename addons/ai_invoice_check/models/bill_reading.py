@@ -237,12 +237,20 @@ class AccountMove(models.Model):
         commands = []
         lines = [line for line in result.get("lines", []) if isinstance(line.get("amount"), (int, float))
                  or isinstance(line.get("price_unit"), (int, float))]
-        untaxed_read = read.get("amount_untaxed")
-        if lines and isinstance(untaxed_read, (int, float)):
-            # a table read wrong must not make the bill wrong: the printed untaxed amount wins
-            line_sum = sum(line["amount"] if isinstance(line.get("amount"), (int, float))
+        number = lambda v: isinstance(v, (int, float))  # noqa: E731
+        untaxed_read, total_read, tax_read = (read.get(k) for k in ("amount_untaxed", "amount_total", "amount_tax"))
+        if number(untaxed_read):
+            expected = untaxed_read
+        elif number(total_read):
+            expected = total_read - (tax_read if number(tax_read) else 0.0)
+        else:
+            expected = None
+        if lines and expected is not None:
+            # a table read wrong must not make the bill wrong: the printed untaxed amount (else the
+            # total less the tax) wins
+            line_sum = sum(line["amount"] if number(line.get("amount"))
                            else line["price_unit"] * (line.get("quantity") or 1.0) for line in lines)
-            if abs(line_sum - untaxed_read) > max(0.01 * abs(untaxed_read), 0.05):
+            if abs(line_sum - expected) > max(0.01 * abs(expected), 0.05):
                 lines = []
         rates = [b.get("rate") for b in result.get("tax_breakdown", []) if b.get("rate") is not None]
         default_rate = rates[0] if len(set(rates)) == 1 else None

@@ -76,7 +76,8 @@ def read_lines(ctx):
                     "amount": None, "tax_rate": None,
                     "source": {"page": row["page"], "line": row["index"], "bbox": row["cells"][0]["bbox"]}}
             free = []
-            for kind, value, cell in numeric:
+            placed = []
+            for order, (kind, value, cell) in enumerate(numeric):
                 if kind == "tax_rate":
                     line["tax_rate"] = value
                     continue
@@ -88,10 +89,19 @@ def read_lines(ctx):
                     d = 0.0 if box[0] - 0.02 <= center <= box[2] + 0.02 else min(abs(center - box[0]), abs(center - box[2]))
                     if d < dist:
                         best, dist = name, d
+                placed.append((dist, order, best, value))
+            # numbers under their heading first: a position number left of the quantity column is not the quantity
+            for dist, _order, best, value in sorted(placed):
                 if best and dist < 0.08 and line.get(best) is None:
                     line[best] = value
                 else:
                     free.append(value)
+            if line["amount"] is None and line["price_unit"] is None:
+                # no number under the amount or price headings: a footer or a note, not a bill line
+                if current is not None and words and j - current["source"]["line"] <= 3:
+                    current["description"] += "\n" + " ".join(c["text"] for c in words)
+                j += 1
+                continue
             if line["amount"] is None and free:
                 line["amount"] = free.pop()
             if line["amount"] is None and line["price_unit"] is not None and line["quantity"] is not None:

@@ -110,6 +110,23 @@ class TestBillReading(AccountTestInvoicingCommon):
         self.assertNotEqual(bill.ai_check_state, "none")
         self.assertIn(bill.message_main_attachment_id.name, ("bill.pdf",))
 
+    def test_lines_that_do_not_add_up_to_the_only_total_are_not_used(self):
+        def receipt(second_line):
+            return make_pdf([
+                (20, 20, "Dupont Fournitures SARL", 14), (20, 31, "TVA intracommunautaire : FR40303265045", 9),
+                (20, 80, "Facture n° FA-2026-200", 10), (20, 86, "Date : 23/11/2026", 10),
+                (20, 115, "Désignation", 10), (110, 115, "Quantité", 10), (135, 115, "Prix unitaire", 10),
+                (165, 115, "Montant", 10),
+                (20, 122, "Ramette papier A4", 10), (110, 122, "1", 10), (135, 122, "20,00", 10), (165, 122, "20,00", 10),
+                (20, 129, "Classeurs", 10), (110, 129, "1", 10), (135, 129, second_line, 10), (165, 129, second_line, 10),
+                (130, 150, "Total EUR", 11), (165, 150, "45,00", 11)])
+        # no untaxed amount printed: the lines are checked against the total
+        good = self.drop(receipt("25,00"), "good.pdf")
+        self.assertEqual(good.invoice_line_ids.mapped("price_unit"), [20.0, 25.0])
+        wrong = self.drop(receipt("52,00"), "wrong.pdf")
+        self.assertEqual(len(wrong.invoice_line_ids), 1)
+        self.assertAlmostEqual(wrong.invoice_line_ids.price_unit, 45.0, places=2)
+
     def test_unknown_supplier_is_proposed_then_created(self):
         bill = self.drop(french_bill(vat="FR83404833048", name="Lefèvre Bureautique SAS"))
         self.assertFalse(bill.partner_id)
