@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.addons.ai_base.fields import Json
 
 from ..tools.serialize import dumps_model, loads_model
 
@@ -31,7 +32,7 @@ class AiTrainedModel(models.Model):
     trained_on = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     train_seconds = fields.Float(readonly=True, digits=(16, 2))
     n_samples = fields.Integer("Samples", readonly=True)
-    metrics = fields.Json(readonly=True, help="Accuracy figures measured on held-out data")
+    metrics = Json(readonly=True, help="Accuracy figures measured on held-out data")
     metrics_summary = fields.Text(compute="_compute_metrics_summary")
     payload = fields.Binary(attachment=True, readonly=True,
                             help="The learned parameters, as compressed JSON")

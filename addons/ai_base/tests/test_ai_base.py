@@ -22,6 +22,17 @@ class TestAiBase(TransactionCase):
         np.testing.assert_array_equal(second._load_payload()["w"], np.arange(4.0))
         self.assertIn("auc: 0.85", second.metrics_summary)
 
+    def test_json_fields_read_without_nulls_for_xmlrpc(self):
+        """XML-RPC cannot marshal a null: read() leaves null keys out and turns null items to False,
+        while the record keeps what was stored."""
+        from xmlrpc.client import dumps
+        model = self.env["ai.trained.model"]._store("unit_test_rpc", "Model", {"a": 1},
+                                                     metrics={"auc": None, "curve": [0.5, None], "n": 3})
+        [row] = model.read(["metrics"])
+        self.assertEqual(row["metrics"], {"curve": [0.5, False], "n": 3})
+        dumps((row,))   # what Odoo's XML-RPC does, without allow_none
+        self.assertEqual(model.metrics, {"auc": None, "curve": [0.5, None], "n": 3})
+
     def test_insufficient_history_does_not_retire_model_in_use(self):
         Model = self.env["ai.trained.model"]
         in_use = Model._store("unit_test2", "Model", {"a": 1})

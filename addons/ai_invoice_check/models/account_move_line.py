@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.ai_base.fields import Json
 
 # a change to one of these on a line changed from code (not through its bill) checks the bill again
 LINE_TRIGGER_FIELDS = {"product_id", "quantity", "price_unit", "tax_ids", "account_id", "purchase_line_id", "name",
@@ -11,7 +12,7 @@ class AccountMoveLine(models.Model):
     ai_account_id = fields.Many2one("account.account", "Proposed account", readonly=True, copy=False,
                                     help="The expense account this supplier's past bills used for such a line")
     ai_account_confidence = fields.Float("Confidence", readonly=True, copy=False, digits=(3, 2))
-    ai_account_proposal = fields.Json(readonly=True, copy=False,
+    ai_account_proposal = Json(readonly=True, copy=False,
                                       help="The proposal: analytic distribution, taxes and alternatives")
     ai_account_applied = fields.Boolean("Proposal applied", readonly=True, copy=False)
     ai_account_differs = fields.Boolean("Other account proposed", compute="_compute_ai_account_differs")

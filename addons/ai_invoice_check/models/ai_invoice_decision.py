@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.ai_base.fields import Json
 
 from .ai_invoice_finding import KINDS
 
@@ -17,7 +18,7 @@ class AiInvoiceDecision(models.Model):
     partner_id = fields.Many2one("res.partner", "Supplier", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     kind = fields.Selection(KINDS, required=True)
-    data = fields.Json(help="What was accepted, as the checks read it (level, product, tax, bank account...)")
+    data = Json(help="What was accepted, as the checks read it (level, product, tax, bank account...)")
     description = fields.Char(required=True, help="The finding that was marked as expected")
     date = fields.Date(required=True, default=fields.Date.context_today)
     user_id = fields.Many2one("res.users", "Decided by", required=True, default=lambda self: self.env.user)

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools.translate import LazyTranslate
+from odoo.addons.ai_base.fields import Json
 
 _lt = LazyTranslate(__name__)
 
@@ -61,7 +62,7 @@ class AiInvoiceFinding(models.Model):
     severity = fields.Selection(SEVERITIES, required=True)
     severity_rank = fields.Integer(compute="_compute_severity_rank", store=True)
     template_key = fields.Char(required=True)
-    values = fields.Json()
+    values = Json()
     message = fields.Char(compute="_compute_message", help="What was found, in the reader's language")
     expected = fields.Float(digits=(16, 2), help="The usual value")
     low = fields.Float("Usual from", digits=(16, 2))
@@ -72,8 +73,8 @@ class AiInvoiceFinding(models.Model):
                                     help="The bill this one may duplicate")
     compared_move_ids = fields.Many2many("account.move", compute="_compute_compared_move_ids",
                                          string="Compared with", help="The past bills this one was compared with")
-    compared_ids = fields.Json()
-    raw = fields.Json()
+    compared_ids = Json()
+    raw = Json()
     needs_approval = fields.Boolean(help="The company's policy asks an accounting manager to approve this finding")
 
     @api.depends("severity")

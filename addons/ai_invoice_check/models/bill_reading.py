@@ -13,6 +13,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, clean_context, float_compare
+from odoo.addons.ai_base.fields import Json
 
 from .. import reading
 
@@ -36,7 +37,7 @@ class AiBillLayoutMemory(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     field = fields.Char(required=True)
     label = fields.Char(help="The label printed next to the value")
-    entry = fields.Json(required=True)
+    entry = Json(required=True)
     move_id = fields.Many2one("account.move", "Learned from", ondelete="set null")
 
 
@@ -50,9 +51,9 @@ class AccountMove(models.Model):
         [("xml", "E-invoice (XML)"), ("text", "PDF text"), ("ocr", "OCR"), ("text+ocr", "PDF text and OCR")],
         "Read from", readonly=True, copy=False)
     ai_read_summary = fields.Html("What was read", readonly=True, copy=False, sanitize=True)
-    ai_read_result = fields.Json(readonly=True, copy=False)
-    ai_read_values = fields.Json(readonly=True, copy=False)
-    ai_read_partner_proposal = fields.Json(readonly=True, copy=False)
+    ai_read_result = Json(readonly=True, copy=False)
+    ai_read_values = Json(readonly=True, copy=False)
+    ai_read_partner_proposal = Json(readonly=True, copy=False)
 
     # ------------------------------------------------------------------------------------------
     # Odoo's import framework
@@ -249,16 +250,18 @@ class AccountMove(models.Model):
             # a table read wrong must not make the bill wrong: the printed untaxed amount (else the
             # total less the tax) wins
             line_sum = sum(line["amount"] if number(line.get("amount"))
-                           else line["price_unit"] * (line.get("quantity") or 1.0) for line in lines)
+                           else line["price_unit"] * (line["quantity"] if number(line.get("quantity")) else 1.0)
+                           for line in lines)
             if abs(line_sum - expected) > max(0.01 * abs(expected), 0.05):
                 lines = []
         rates = [b.get("rate") for b in result.get("tax_breakdown", []) if b.get("rate") is not None]
         default_rate = rates[0] if len(set(rates)) == 1 else None
         for line in lines[:200]:
-            quantity = line.get("quantity") if isinstance(line.get("quantity"), (int, float)) and line["quantity"] else 1.0
+            # a quantity printed as 0 stays 0 (a line not charged), a missing one is 1
+            quantity = line["quantity"] if number(line.get("quantity")) else 1.0
             price = line.get("price_unit")
-            if not isinstance(price, (int, float)):
-                price = line["amount"] / quantity
+            if not number(price):
+                price = line["amount"] / quantity if quantity else line["amount"]
             vals = {"name": (line.get("description") or "/")[:500], "quantity": quantity, "price_unit": price}
             taxes = self._ai_purchase_taxes(line.get("tax_rate") if line.get("tax_rate") is not None else default_rate)
             if taxes is not None:

@@ -119,10 +119,13 @@ class TestBillReading(AccountTestInvoicingCommon):
                 (165, 115, "Montant", 10),
                 (20, 122, "Ramette papier A4", 10), (110, 122, "1", 10), (135, 122, "20,00", 10), (165, 122, "20,00", 10),
                 (20, 129, "Classeurs", 10), (110, 129, "1", 10), (135, 129, second_line, 10), (165, 129, second_line, 10),
+                (20, 136, "Justificatif papier", 10), (110, 136, "0", 10), (135, 136, "3,50", 10), (165, 136, "0,00", 10),
                 (130, 150, "Total EUR", 11), (165, 150, "45,00", 11)])
         # no untaxed amount printed: the lines are checked against the total
         good = self.drop(receipt("25,00"), "good.pdf")
-        self.assertEqual(good.invoice_line_ids.mapped("price_unit"), [20.0, 25.0])
+        self.assertEqual(good.invoice_line_ids.mapped("price_unit"), [20.0, 25.0, 3.5])
+        self.assertEqual(good.invoice_line_ids.mapped("quantity"), [1.0, 1.0, 0.0])   # a line not charged
+        self.assertAlmostEqual(good.amount_untaxed, 45.0, places=2)
         wrong = self.drop(receipt("52,00"), "wrong.pdf")
         self.assertEqual(len(wrong.invoice_line_ids), 1)
         self.assertAlmostEqual(wrong.invoice_line_ids.price_unit, 45.0, places=2)

@@ -15,6 +15,7 @@ from odoo.tools import SQL, html2plaintext
 
 from odoo.addons.ai_base.batching import process_in_batches
 from odoo.addons.ai_base.tools import split_every
+from odoo.addons.ai_base.fields import Json
 
 from ..engagement import Attempt, best_channel, best_time, classify_outcome, draft_followup
 from ..scoring import FeatureSpec, InsufficientHistory, Scorer, train
@@ -67,7 +68,7 @@ class CrmLead(models.Model):
     ai_score_previous = fields.Integer("Previous AI Score", readonly=True, copy=False)
     ai_trend = fields.Selection([("up", "Rising"), ("flat", "Stable"), ("down", "Falling")], "AI Trend",
                                 readonly=True, copy=False)
-    ai_reasons = fields.Json("AI Reasons", readonly=True, copy=False)
+    ai_reasons = Json("AI Reasons", readonly=True, copy=False)
     ai_reasons_text = fields.Text("Why this score", compute="_compute_ai_reasons_text")
     ai_scored_on = fields.Datetime("Score updated on", readonly=True, copy=False)
     ai_model_version = fields.Integer("Model version", readonly=True, copy=False,

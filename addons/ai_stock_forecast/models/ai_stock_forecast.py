@@ -8,6 +8,7 @@ from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
 from odoo.addons.ai_base.tools import finite, split_every
+from odoo.addons.ai_base.fields import Json
 
 from .. import forecast as core
 from . import demand_data
@@ -60,7 +61,7 @@ class AiStockForecast(models.Model):
         "Not kept in stock", readonly=True,
         help="The category is optimised by stock value and this product's supplier order would tie up too "
              "much stock value for the demand it serves: it is ordered for confirmed deliveries only")
-    sigma_cum = fields.Json(readonly=True)
+    sigma_cum = Json(readonly=True)
     line_ids = fields.One2many("ai.stock.forecast.line", "forecast_id", readonly=True)
     factor_codes = fields.Char("External factors", readonly=True)
 
