@@ -191,7 +191,9 @@ MONTHS = {
 def date_spellings(day):
     """Ways a bill prints ``day``, numeric (day or month first, 2- or 4-digit year) and in words."""
     d, m, y = day.day, day.month, day.year
-    out = {day.isoformat(), f"{y}/{m:02d}/{d:02d}"}
+    out = {day.isoformat(), f"{y}/{m:02d}/{d:02d}", f"{y}.{m:02d}.{d:02d}"}
+    suffix = "th" if 11 <= d % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(d % 10, "th")
+    ordinals = {f"{d}{suffix}", f"{d}er" if d == 1 else f"{d}"}
     for dd in {f"{d:02d}", str(d)}:
         for mm in {f"{m:02d}", str(m)}:
             for yy in (str(y), f"{y % 100:02d}"):
@@ -199,9 +201,11 @@ def date_spellings(day):
                     out |= {f"{dd}{sep}{mm}{sep}{yy}", f"{mm}{sep}{dd}{sep}{yy}"}
         for names in MONTHS.values():
             name = names.split()[m - 1]
-            for month in {name, name[:3], name[:3] + "."}:
+            for month in {name, name[:3], name[:3] + ".", name[:4] + "."}:
                 out |= {f"{dd} {month} {y}", f"{dd}. {month} {y}", f"{month} {dd}, {y}", f"{month} {dd} {y}",
-                        f"{dd}-{month}-{y}", f"{dd} {month}, {y}", f"{dd}th {month} {y}"}
+                        f"{dd}-{month}-{y}", f"{dd} {month}, {y}"}
+                for nth in ordinals:
+                    out |= {f"{nth} {month} {y}", f"{month} {nth}, {y}", f"{month} {nth} {y}", f"{nth} of {month} {y}"}
     return out
 
 
@@ -223,11 +227,10 @@ def printed_on_page(path, truth):
     """Which truth values of date and total are printed on the document's pages at all, in any
     usual spelling, found in Poppler's text (not through our reader): a document whose page shows
     another invoice than its XML cannot be read right by anyone."""
-    try:
-        text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
-                              timeout=120).stdout
-    except (OSError, subprocess.SubprocessError):
-        return {}
+    # Poppler is required here (the reader needs it too): a failure stops the benchmark, never
+    # silently empties the "printed" row
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, timeout=120,
+                          check=True).stdout
     folded = re.sub(r" ,", ",", re.sub(r"[ \t]+", " ", text.lower()))
 
     def present(spellings):

@@ -295,6 +295,32 @@ def test_lines_with_position_numbers_and_a_footer_below_the_table():
     assert value(r, "amount_total") == 20.06
 
 
+def test_amounts_printed_right_of_their_heading_and_a_position_column():
+    """Amounts well right of a left-aligned "Amount" heading are the amounts, not the position numbers."""
+    page = [(20, 20, "Widget Works Ltd", 14), (20, 40, "Invoice No: W-102", 10), (20, 46, "Invoice Date: 01/02/2026", 10)]
+    page += table(60, [("Pos", "Description", "Price", "Amount"), ("1", "Widgets", "10.00", ""),
+                       ("2", "Gadgets", "20.00", "")], cols=(20, 40, 110, 140))
+    page += [(176, 67, "100.00", 10), (176, 74, "200.00", 10),
+             (130, 90, "Subtotal", 10), (176, 90, "300.00", 10), (130, 96, "VAT 20%", 10), (176, 96, "60.00", 10),
+             (130, 102, "Total", 10), (176, 102, "360.00", 10)]
+    r = rd.read_document(make_pdf([page]), "bill.pdf")
+    assert [(ln["quantity"], ln["price_unit"], ln["amount"]) for ln in r["lines"]] == [(10.0, 10.0, 100.0), (10.0, 20.0, 200.0)]
+    assert not [f for f in r["findings"] if f["code"] == "lines_mismatch"]
+
+
+def test_item_table_without_description_heading_and_its_column_sum():
+    """"Code | Name | Unit Price | Total" is an item table (lines read); the sum under its "Total amount"
+    heading is the untaxed amount, not the total that is labelled as such below."""
+    page = [(20, 20, "Widget Works Ltd", 14), (20, 40, "Invoice No: W-103", 10), (20, 46, "Invoice Date: 01/02/2026", 10)]
+    page += table(60, [("Code", "Name", "Unit Price", "Total amount"), ("W-1", "Widgets", "10.00", "100.00"),
+                       ("G-2", "Gadgets", "20.00", "100.00")])
+    page += [(165, 81, "200.00", 10), (130, 90, "VAT 20%", 10), (165, 90, "40.00", 10),
+             (130, 96, "Grand total", 10), (165, 96, "240.00", 10)]
+    r = rd.read_document(make_pdf([page]), "bill.pdf")
+    assert [ln["amount"] for ln in r["lines"]] == [100.0, 100.0]
+    assert value(r, "amount_total") == 240.0 and value(r, "amount_tax") == 40.0
+
+
 def test_a_column_of_unrelated_amounts_is_not_summed():
     page = [(20, 20, "Widget Works Ltd", 14), (20, 40, "Invoice No: W-101", 10), (20, 46, "Invoice Date: 01/02/2026", 10)]
     page += table(60, [("Description", "Qty", "Unit Price", "Amount"), ("Widgets", "10", "10.00", "100.00"),

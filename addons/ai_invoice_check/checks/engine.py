@@ -659,12 +659,9 @@ def out_of_sequence(ctx, a, b):
     days = late["t"] - early["t"]
     delta = late["ref_numbers"][index] - early["ref_numbers"][index]
     if field is not None and not field["counter"]:
-        # a code (year, branch): both values must be the supplier's, the later not smaller, and the
-        # supplier's running number must not be the same on both (two invoices do not share it)
+        # a code (year, branch): both values must be the supplier's, the later not smaller
         seen = a["ref_numbers"][index] in field["values"] and b["ref_numbers"][index] in field["values"]
-        same_counter = any(j != index and f["counter"] and a["ref_numbers"][j] == b["ref_numbers"][j]
-                           for j, f in enumerate(fields))
-        return not seen or delta < 0 or same_counter
+        return not seen or delta < 0
     if delta <= 0 and days > 0:
         return True
     per_day = field["per_day"] if field and field["per_day"] is not None else p["duplicate_default_rate"]
@@ -727,7 +724,7 @@ def duplicate_pair_score(ctx, bill, other, feats, probability):
     """(score, reason) of a candidate pair. Rules on what identifies a document come first: the same
     file; the same reference after normalisation; the same digits with the same amount; with the
     same amount, one character off in a number that does not fit the supplier's numbering (a typing
-    error; a year or branch code changed under the same running number); one character off with the
+    error); one character off with the
     same total to the cent but in sequence: the company's prior over the supplier's share of repeated
     totals (see :func:`amount_repeat_share`). Within each rule the learnt probability orders the pairs. Other pairs get the learnt
     probability moved to the company's prior of duplicates (see :func:`prior_shift`)."""

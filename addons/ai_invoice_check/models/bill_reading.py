@@ -10,7 +10,7 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, clean_context, float_compare
 from odoo.addons.ai_base.fields import Json
@@ -233,40 +233,73 @@ class AccountMove(models.Model):
             "ai_read_partner_proposal": (match.get("proposal") or False) if not partner else False,
         })
 
+    @staticmethod
+    def _ai_booked_line(line):
+        """(quantity, unit price) to book for a line read on the document, so that quantity × price is
+        the line's printed amount: a missing quantity is 1, a 0 read next to a non-zero amount (from
+        another column) too; a printed 0 with a zero amount stays 0 (a line not charged)."""
+        number = lambda v: isinstance(v, (int, float))  # noqa: E731
+        amount = line["amount"] if number(line.get("amount")) else None
+        quantity = line["quantity"] if number(line.get("quantity")) else None
+        price = line["price_unit"] if number(line.get("price_unit")) else None
+        if quantity is None or (quantity == 0 and amount is not None and abs(amount) > 0.005):
+            quantity = 1.0
+        if amount is None:
+            return quantity, price
+        if not quantity:
+            return quantity, price if price is not None else 0.0
+        if price is None or abs(quantity * price - amount) > 0.011:
+            price = amount / quantity   # a discount column, or no unit price printed
+        return quantity, price
+
+    @staticmethod
+    def _ai_untaxed_range(result, read):
+        """(low, high) that the lines' sum must fall in, or None when nothing says: the printed untaxed
+        amount; without one, the total less the tax (printed or from the tax rows); with no tax known
+        either, between the total less 30 % and the total (net or tax-included prices)."""
+        number = lambda v: isinstance(v, (int, float))  # noqa: E731
+        untaxed, total, tax = (read.get(k) for k in ("amount_untaxed", "amount_total", "amount_tax"))
+        breakdown = result.get("tax_breakdown") or []
+        if number(untaxed):
+            value = untaxed
+        elif number(total) and number(tax):
+            value = total - tax
+        elif number(total) and breakdown:
+            value = total - sum(b.get("amount") or 0.0 for b in breakdown)
+        elif number(total):
+            low, high = sorted((total / 1.3, total))
+            return low - 0.05, high + 0.05
+        else:
+            return None
+        margin = max(0.01 * abs(value), 0.05)
+        return value - margin, value + margin
+
     def _ai_line_commands(self, result, read):
         """Invoice lines from the table read on the document, else one line for the untaxed amount."""
         commands = []
         lines = [line for line in result.get("lines", []) if isinstance(line.get("amount"), (int, float))
                  or isinstance(line.get("price_unit"), (int, float))]
-        number = lambda v: isinstance(v, (int, float))  # noqa: E731
-        untaxed_read, total_read, tax_read = (read.get(k) for k in ("amount_untaxed", "amount_total", "amount_tax"))
-        if number(untaxed_read):
-            expected = untaxed_read
-        elif number(total_read):
-            expected = total_read - (tax_read if number(tax_read) else 0.0)
-        else:
-            expected = None
-        if lines and expected is not None:
-            # a table read wrong must not make the bill wrong: the printed untaxed amount (else the
-            # total less the tax) wins
-            line_sum = sum(line["amount"] if number(line.get("amount"))
-                           else line["price_unit"] * (line["quantity"] if number(line.get("quantity")) else 1.0)
-                           for line in lines)
-            if abs(line_sum - expected) > max(0.01 * abs(expected), 0.05):
+        booked = [self._ai_booked_line(line) for line in lines]
+        expected = self._ai_untaxed_range(result, read)
+        if lines and expected:
+            # a table read wrong must not make the bill wrong: the lines are kept only when what they
+            # book adds up to the printed untaxed amount (else the total less the tax)
+            line_sum = sum(quantity * price for quantity, price in booked)
+            if not expected[0] <= line_sum <= expected[1]:
                 lines = []
         rates = [b.get("rate") for b in result.get("tax_breakdown", []) if b.get("rate") is not None]
         default_rate = rates[0] if len(set(rates)) == 1 else None
-        for line in lines[:200]:
-            # a quantity printed as 0 stays 0 (a line not charged), a missing one is 1
-            quantity = line["quantity"] if number(line.get("quantity")) else 1.0
-            price = line.get("price_unit")
-            if not number(price):
-                price = line["amount"] / quantity if quantity else line["amount"]
+        tax_read = read.get("amount_tax")
+        if lines and default_rate is None and isinstance(tax_read, (int, float)):
+            line_sum = sum(quantity * price for quantity, price in booked)
+            if line_sum:
+                default_rate = round(100.0 * tax_read / line_sum, 1)   # "VAT 20 %  9.00" without a base
+        for line, (quantity, price) in list(zip(lines, booked))[:200]:
             vals = {"name": (line.get("description") or "/")[:500], "quantity": quantity, "price_unit": price}
             taxes = self._ai_purchase_taxes(line.get("tax_rate") if line.get("tax_rate") is not None else default_rate)
             if taxes is not None:
-                vals["tax_ids"] = [(6, 0, taxes.ids)]
-            commands.append((0, 0, vals))
+                vals["tax_ids"] = [Command.set(taxes.ids)]
+            commands.append(Command.create(vals))
         if not commands:
             untaxed = read.get("amount_untaxed")
             total, tax = read.get("amount_total"), read.get("amount_tax")
@@ -280,8 +313,8 @@ class AccountMove(models.Model):
                 vals = {"name": label or self.env._("Bill"), "quantity": 1.0, "price_unit": abs(untaxed)}
                 taxes = self._ai_purchase_taxes(rate)
                 if taxes is not None:
-                    vals["tax_ids"] = [(6, 0, taxes.ids)]
-                commands.append((0, 0, vals))
+                    vals["tax_ids"] = [Command.set(taxes.ids)]
+                commands.append(Command.create(vals))
         return commands
 
     def _ai_purchase_taxes(self, rate):

@@ -134,9 +134,14 @@ class Context:
         return found
 
 
-def _is_table_header(row):
+def _table_header(row):
+    """The column kinds of a table heading row (``{}`` when the row is none)."""
     from .lines import _header  # noqa: PLC0415 - lines imports nothing from here; avoids a cycle at load
-    return bool(_header(row))
+    return _header(row) or {}
+
+
+def _is_table_header(row):
+    return bool(_table_header(row))
 
 
 def _source(cell, label_cell=None, position=None):
@@ -191,7 +196,9 @@ def amount_candidates(ctx):
                 if taken == 2 or position == "below":
                     break
             # a column of amounts (one row per tax rate...) closed by their sum: the sum is the figure
-            column = ctx.column_below(cell)
+            heading = _table_header(ctx.rows[cell["row"]])
+            items_table = bool(heading) and ("description" in heading or "quantity" in heading)
+            column = [] if items_table else ctx.column_below(cell)   # a lines' column sum is no total
             if len(column) >= 3:
                 values = [v for v, _c in column]
                 if abs(values[-1] - sum(values[:-1])) <= 0.006 * len(values) and values[-1] != 0:
@@ -430,7 +437,8 @@ def reference_fields(ctx, memory_values):
                 if NOT_NUMBER_RE.search(zone) or re.search(r"date|datum|period", cell["folded"][match.end(): match.end() + 8]):
                     continue
             # a keyword inside a sentence or a title ("sample invoice for ..."), not a label
-            sentence = 0.5 if len(re.findall(r"[a-z]{3,}", cell["folded"][match.end():])) >= 3 else 1.0
+            before_value = re.split(r"\d", cell["folded"][match.end():], maxsplit=1)[0]
+            sentence = 0.5 if len(re.findall(r"[a-z]{3,}", before_value)) >= 3 else 1.0
             taken = 0
             for text, other, position, weight in ctx.neighbours(cell, match):
                 if position != "same" and ctx.is_label_cell(other, exclude=field):

@@ -9,7 +9,8 @@ COLUMN_WORDS = {
     "quantity": r"qty|quantity|quantite|qte|menge|anzahl|aantal|cantidad|quantita|qta|units|hours|heures|stunden|nombre",
     "price_unit": r"unit price|price|prix unitaire|prix u\.?|p\.u\.?|pu ht|einzelpreis|preis|nettopreis|stuckpreis|e-preis"
                   r"|prijs(?: per stuk)?|precio|prezzo|rate|tarif|unit cost",
-    "amount": r"amount|total|montant|betrag|gesamt|gesamtpreis|nettobetrag|bedrag|importe|importo|line total|summe"
+    "amount": r"amount|total|montant|betrag|gesamt|gesamtpreis|nettobetrag|endbetrag|bruttobetrag|bedrag|importe|importo"
+              r"|line total|summe"
               r"|price w/o|total ht|montant ht|prix total|prijs incl",
     "tax_rate": r"vat|tax|tva|mwst|ust\.?|btw|iva|steuersatz|gst|%",
 }
@@ -33,6 +34,16 @@ def _header(row):
     return None
 
 
+def _totals_heading(row, header):
+    """Column headings of a totals table ("Net  VAT  Total", "Warenwert ... Nettobetrag ..."): no
+    description or quantity column, and at least two headings of amounts or taxes, half the row or more."""
+    if "description" in header or "quantity" in header:
+        return False
+    totals = sum(1 for cell in row["cells"] if _STOP.search(cell["folded"]) or _COL_RES["amount"].search(cell["folded"])
+                 or _COL_RES["tax_rate"].search(cell["folded"]))
+    return totals >= 2 and 2 * totals >= len(row["cells"])
+
+
 def read_lines(ctx):
     """``[{"description", "quantity", "price_unit", "amount", "tax_rate", "source"}]`` (or [])."""
     rows = ctx.rows
@@ -40,11 +51,11 @@ def read_lines(ctx):
     i = 0
     while i < len(rows):
         header = _header(rows[i])
-        if not header or ("description" not in header and "quantity" not in header and _STOP.search(
-                fold(" ".join(c["text"] for c in rows[i]["cells"])))):
+        if not header or _totals_heading(rows[i], header):
             i += 1  # no table, or the headings of a totals table ("Net  VAT  Total"): no bill lines under it
             continue
         columns = {kind: cell["bbox"] for kind, cell in header.items()}
+        money_x = min((columns[k][0] for k in ("price_unit", "amount") if k in columns), default=0.0)
         j = i + 1
         current = None
         while j < len(rows):
@@ -89,15 +100,17 @@ def read_lines(ctx):
                     d = 0.0 if box[0] - 0.02 <= center <= box[2] + 0.02 else min(abs(center - box[0]), abs(center - box[2]))
                     if d < dist:
                         best, dist = name, d
-                placed.append((dist, order, best, value))
+                placed.append((dist, order, best, value, center))
             # numbers under their heading first: a position number left of the quantity column is not the quantity
-            for dist, _order, best, value in sorted(placed):
+            for dist, order, best, value, center in sorted(placed):
                 if best and dist < 0.08 and line.get(best) is None:
                     line[best] = value
                 else:
-                    free.append(value)
-            if line["amount"] is None and line["price_unit"] is None:
-                # no number under the amount or price headings: a footer or a note, not a bill line
+                    free.append((order, value, center))
+            # numbers under no heading, in reading order: only those from the money columns on may be the amount
+            free = [value for _order, value, center in sorted(free) if center >= money_x - 0.05]
+            if line["amount"] is None and line["price_unit"] is None and not free:
+                # nothing in the money columns: a footer or a note, not a bill line
                 if current is not None and words and j - current["source"]["line"] <= 3:
                     current["description"] += "\n" + " ".join(c["text"] for c in words)
                 j += 1
@@ -106,8 +119,6 @@ def read_lines(ctx):
                 line["amount"] = free.pop()
             if line["amount"] is None and line["price_unit"] is not None and line["quantity"] is not None:
                 line["amount"] = round(line["price_unit"] * line["quantity"], 2)
-            if line["amount"] is None and free:
-                line["amount"] = free[-1]
             if line["amount"] is None or not line["description"].strip():
                 if current is not None and line["amount"] is not None and not line["description"].strip() and current["amount"] is None:
                     current["amount"] = line["amount"]

@@ -130,6 +130,22 @@ class TestBillReading(AccountTestInvoicingCommon):
         self.assertEqual(len(wrong.invoice_line_ids), 1)
         self.assertAlmostEqual(wrong.invoice_line_ids.price_unit, 45.0, places=2)
 
+    def test_net_lines_under_a_total_with_tax_and_a_quantity_read_as_zero(self):
+        bill = self.drop(make_pdf([
+            (20, 20, "Dupont Fournitures SARL", 14), (20, 31, "TVA intracommunautaire : FR40303265045", 9),
+            (20, 80, "Facture n° FA-2026-201", 10), (20, 86, "Date : 23/11/2026", 10),
+            (20, 115, "Désignation", 10), (110, 115, "Quantité", 10), (135, 115, "Prix unitaire", 10),
+            (165, 115, "Montant", 10),
+            (20, 122, "Ramette papier A4", 10), (110, 122, "2", 10), (135, 122, "10,00", 10), (165, 122, "20,00", 10),
+            # a 0 in the quantity column next to an amount: booked once, not for nothing
+            (20, 129, "Classeurs", 10), (110, 129, "0", 10), (135, 129, "25,00", 10), (165, 129, "25,00", 10),
+            (130, 150, "TVA 20 %", 10), (165, 150, "9,00", 10),
+            (130, 156, "Total TTC", 11), (165, 156, "54,00", 11)]), "net.pdf")
+        self.assertEqual(bill.invoice_line_ids.mapped("quantity"), [2.0, 1.0])
+        self.assertEqual(bill.invoice_line_ids.mapped("price_unit"), [10.0, 25.0])
+        self.assertEqual(bill.invoice_line_ids.tax_ids, self.tax_20)
+        self.assertAlmostEqual(bill.amount_total, 54.0, places=2)
+
     def test_unknown_supplier_is_proposed_then_created(self):
         bill = self.drop(french_bill(vat="FR83404833048", name="Lefèvre Bureautique SAS"))
         self.assertFalse(bill.partner_id)
