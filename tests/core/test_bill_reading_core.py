@@ -119,6 +119,19 @@ def german_bill():
     ]]
 
 
+def widget_header(number):
+    return [(20, 20, "Widget Works Ltd", 14), (20, 40, f"Invoice No: {number}", 10),
+            (20, 46, "Invoice Date: 01/02/2026", 10)]
+
+
+def widget_bill(number, subtotal, vat, total):
+    """Two lines of 100.00 under the usual headings, then the subtotal, VAT 20 % and total given."""
+    page = widget_header(number) + table(60, [("Description", "Qty", "Unit Price", "Amount"),
+                                               ("Widgets", "10", "10.00", "100.00"), ("Gadgets", "5", "20.00", "100.00")])
+    return page + [(130, 90, "Subtotal", 10), (165, 90, subtotal, 10), (130, 96, "VAT 20%", 10), (165, 96, vat, 10),
+                   (130, 102, "Total", 10), (165, 102, total, 10)]
+
+
 def value(result, field):
     return (result["fields"].get(field) or {}).get("value")
 
@@ -247,13 +260,7 @@ def test_total_that_does_not_add_up_is_a_finding():
 
 
 def test_lines_and_tax_rate_findings():
-    page = [(20, 20, "Widget Works Ltd", 14), (20, 40, "Invoice No: W-100", 10), (20, 46, "Invoice Date: 01/02/2026", 10)]
-    page += table(60, [("Description", "Qty", "Unit Price", "Amount"), ("Widgets", "10", "10.00", "100.00"),
-                       ("Gadgets", "5", "20.00", "100.00")])
-    page += [(130, 90, "Subtotal", 10), (165, 90, "250.00", 10),
-             (130, 96, "VAT 20%", 10), (165, 96, "55.00", 10),
-             (130, 102, "Total", 10), (165, 102, "305.00", 10)]
-    r = rd.read_document(make_pdf([page]), "bill.pdf")
+    r = rd.read_document(make_pdf([widget_bill("W-100", "250.00", "55.00", "305.00")]), "bill.pdf")
     codes = {f["code"] for f in r["findings"]}
     assert "lines_mismatch" in codes          # 200.00 of lines, 250.00 untaxed
     assert "tax_rate_mismatch" in codes       # 20 % of 250.00 is 50.00, not 55.00
@@ -297,7 +304,7 @@ def test_lines_with_position_numbers_and_a_footer_below_the_table():
 
 def test_amounts_printed_right_of_their_heading_and_a_position_column():
     """Amounts well right of a left-aligned "Amount" heading are the amounts, not the position numbers."""
-    page = [(20, 20, "Widget Works Ltd", 14), (20, 40, "Invoice No: W-102", 10), (20, 46, "Invoice Date: 01/02/2026", 10)]
+    page = widget_header("W-102")
     page += table(60, [("Pos", "Description", "Price", "Amount"), ("1", "Widgets", "10.00", ""),
                        ("2", "Gadgets", "20.00", "")], cols=(20, 40, 110, 140))
     page += [(176, 67, "100.00", 10), (176, 74, "200.00", 10),
@@ -311,7 +318,7 @@ def test_amounts_printed_right_of_their_heading_and_a_position_column():
 def test_item_table_without_description_heading_and_its_column_sum():
     """"Code | Name | Unit Price | Total" is an item table (lines read); the sum under its "Total amount"
     heading is the untaxed amount, not the total that is labelled as such below."""
-    page = [(20, 20, "Widget Works Ltd", 14), (20, 40, "Invoice No: W-103", 10), (20, 46, "Invoice Date: 01/02/2026", 10)]
+    page = widget_header("W-103")
     page += table(60, [("Code", "Name", "Unit Price", "Total amount"), ("W-1", "Widgets", "10.00", "100.00"),
                        ("G-2", "Gadgets", "20.00", "100.00")])
     page += [(165, 81, "200.00", 10), (130, 90, "VAT 20%", 10), (165, 90, "40.00", 10),
@@ -322,13 +329,7 @@ def test_item_table_without_description_heading_and_its_column_sum():
 
 
 def test_a_column_of_unrelated_amounts_is_not_summed():
-    page = [(20, 20, "Widget Works Ltd", 14), (20, 40, "Invoice No: W-101", 10), (20, 46, "Invoice Date: 01/02/2026", 10)]
-    page += table(60, [("Description", "Qty", "Unit Price", "Amount"), ("Widgets", "10", "10.00", "100.00"),
-                       ("Gadgets", "5", "20.00", "100.00")])
-    page += [(130, 90, "Subtotal", 10), (165, 90, "200.00", 10),
-             (130, 96, "VAT 20%", 10), (165, 96, "40.00", 10),
-             (130, 102, "Total", 10), (165, 102, "240.00", 10)]
-    r = rd.read_document(make_pdf([page]), "bill.pdf")
+    r = rd.read_document(make_pdf([widget_bill("W-101", "200.00", "40.00", "240.00")]), "bill.pdf")
     assert (value(r, "amount_untaxed"), value(r, "amount_tax"), value(r, "amount_total")) == (200.0, 40.0, 240.0)
 
 

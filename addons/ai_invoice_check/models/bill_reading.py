@@ -26,6 +26,10 @@ LEARNED_FIELDS = {"ref": "bill_number", "invoice_date": "bill_date", "invoice_da
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/tiff", "image/gif", "image/bmp", "image/webp")
 
 
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 class AiBillLayoutMemory(models.Model):
     """Where a supplier prints a field on its bills, learned from a user's correction."""
 
@@ -238,10 +242,9 @@ class AccountMove(models.Model):
         """(quantity, unit price) to book for a line read on the document, so that quantity × price is
         the line's printed amount: a missing quantity is 1, a 0 read next to a non-zero amount (from
         another column) too; a printed 0 with a zero amount stays 0 (a line not charged)."""
-        number = lambda v: isinstance(v, (int, float))  # noqa: E731
-        amount = line["amount"] if number(line.get("amount")) else None
-        quantity = line["quantity"] if number(line.get("quantity")) else None
-        price = line["price_unit"] if number(line.get("price_unit")) else None
+        amount = line["amount"] if _is_number(line.get("amount")) else None
+        quantity = line["quantity"] if _is_number(line.get("quantity")) else None
+        price = line["price_unit"] if _is_number(line.get("price_unit")) else None
         if quantity is None or (quantity == 0 and amount is not None and abs(amount) > 0.005):
             quantity = 1.0
         if amount is None:
@@ -257,16 +260,15 @@ class AccountMove(models.Model):
         """(low, high) that the lines' sum must fall in, or None when nothing says: the printed untaxed
         amount; without one, the total less the tax (printed or from the tax rows); with no tax known
         either, between the total less 30 % and the total (net or tax-included prices)."""
-        number = lambda v: isinstance(v, (int, float))  # noqa: E731
         untaxed, total, tax = (read.get(k) for k in ("amount_untaxed", "amount_total", "amount_tax"))
         breakdown = result.get("tax_breakdown") or []
-        if number(untaxed):
+        if _is_number(untaxed):
             value = untaxed
-        elif number(total) and number(tax):
+        elif _is_number(total) and _is_number(tax):
             value = total - tax
-        elif number(total) and breakdown:
+        elif _is_number(total) and breakdown:
             value = total - sum(b.get("amount") or 0.0 for b in breakdown)
-        elif number(total):
+        elif _is_number(total):
             low, high = sorted((total / 1.3, total))
             return low - 0.05, high + 0.05
         else:
@@ -277,23 +279,19 @@ class AccountMove(models.Model):
     def _ai_line_commands(self, result, read):
         """Invoice lines from the table read on the document, else one line for the untaxed amount."""
         commands = []
-        lines = [line for line in result.get("lines", []) if isinstance(line.get("amount"), (int, float))
-                 or isinstance(line.get("price_unit"), (int, float))]
+        lines = [line for line in result.get("lines", []) if _is_number(line.get("amount"))
+                 or _is_number(line.get("price_unit"))]
         booked = [self._ai_booked_line(line) for line in lines]
+        line_sum = sum(quantity * price for quantity, price in booked)
         expected = self._ai_untaxed_range(result, read)
-        if lines and expected:
+        if lines and expected and not expected[0] <= line_sum <= expected[1]:
             # a table read wrong must not make the bill wrong: the lines are kept only when what they
             # book adds up to the printed untaxed amount (else the total less the tax)
-            line_sum = sum(quantity * price for quantity, price in booked)
-            if not expected[0] <= line_sum <= expected[1]:
-                lines = []
+            lines = []
         rates = [b.get("rate") for b in result.get("tax_breakdown", []) if b.get("rate") is not None]
         default_rate = rates[0] if len(set(rates)) == 1 else None
-        tax_read = read.get("amount_tax")
-        if lines and default_rate is None and isinstance(tax_read, (int, float)):
-            line_sum = sum(quantity * price for quantity, price in booked)
-            if line_sum:
-                default_rate = round(100.0 * tax_read / line_sum, 1)   # "VAT 20 %  9.00" without a base
+        if lines and default_rate is None and _is_number(read.get("amount_tax")) and line_sum:
+            default_rate = round(100.0 * read["amount_tax"] / line_sum, 1)   # "VAT 20 %  9.00" without a base
         for line, (quantity, price) in list(zip(lines, booked))[:200]:
             vals = {"name": (line.get("description") or "/")[:500], "quantity": quantity, "price_unit": price}
             taxes = self._ai_purchase_taxes(line.get("tax_rate") if line.get("tax_rate") is not None else default_rate)

@@ -49,8 +49,11 @@ class Context:
         self.decimal = decimal_separator(texts)
         self.order = date_order(texts)
         self.header_rows = set()
+        self.headings = {}   # row index: column kinds of a table heading row
         for row in rows:
-            if _is_table_header(row):
+            kinds = _table_header(row)
+            if kinds:
+                self.headings[row["index"]] = kinds
                 self.header_rows.add(row["index"])
                 for nxt in rows[row["index"] + 1: row["index"] + 3]:
                     if re.search(r"\d", " ".join(c["text"] for c in nxt["cells"])):
@@ -140,10 +143,6 @@ def _table_header(row):
     return _header(row) or {}
 
 
-def _is_table_header(row):
-    return bool(_table_header(row))
-
-
 def _source(cell, label_cell=None, position=None):
     return {"page": cell["page"], "bbox": cell["bbox"], "line": cell["row"],
             "label": label_cell["text"][:80] if label_cell is not None else None, "position": position}
@@ -196,8 +195,8 @@ def amount_candidates(ctx):
                 if taken == 2 or position == "below":
                     break
             # a column of amounts (one row per tax rate...) closed by their sum: the sum is the figure
-            heading = _table_header(ctx.rows[cell["row"]])
-            items_table = bool(heading) and ("description" in heading or "quantity" in heading)
+            heading = ctx.headings.get(cell["row"], {})
+            items_table = "description" in heading or "quantity" in heading
             column = [] if items_table else ctx.column_below(cell)   # a lines' column sum is no total
             if len(column) >= 3:
                 values = [v for v, _c in column]

@@ -54,6 +54,18 @@ def french_bill(number="FA-2026-117", vat="FR40303265045", name="Dupont Fournitu
     ])
 
 
+def dupont_lines_pdf(number, rows, totals):
+    """A Dupont bill with no untaxed amount printed: ``rows`` (designation, quantity, unit price,
+    amount) under the usual headings, then ``totals`` (label, amount) rows."""
+    items = [(20, 20, "Dupont Fournitures SARL", 14), (20, 31, "TVA intracommunautaire : FR40303265045", 9),
+             (20, 80, f"Facture n° {number}", 10), (20, 86, "Date : 23/11/2026", 10)]
+    for k, row in enumerate([("Désignation", "Quantité", "Prix unitaire", "Montant"), *rows]):
+        items += [(x, 115 + 7 * k, text, 10) for x, text in zip((20, 110, 135, 165), row)]
+    items += [(130, 150 + 6 * k, label, 11) for k, (label, _v) in enumerate(totals)]
+    items += [(165, 150 + 6 * k, amount, 11) for k, (_l, amount) in enumerate(totals)]
+    return make_pdf(items)
+
+
 def odd_layout(ref):
     return make_pdf([(20, 20, "Odd Layout GmbH", 14), (20, 27, "USt-IdNr. DE811907980", 9),
                      (20, 60, "Beleg-Kennung", 10), (70, 60, ref, 10),
@@ -112,15 +124,10 @@ class TestBillReading(AccountTestInvoicingCommon):
 
     def test_lines_that_do_not_add_up_to_the_only_total_are_not_used(self):
         def receipt(second_line):
-            return make_pdf([
-                (20, 20, "Dupont Fournitures SARL", 14), (20, 31, "TVA intracommunautaire : FR40303265045", 9),
-                (20, 80, "Facture n° FA-2026-200", 10), (20, 86, "Date : 23/11/2026", 10),
-                (20, 115, "Désignation", 10), (110, 115, "Quantité", 10), (135, 115, "Prix unitaire", 10),
-                (165, 115, "Montant", 10),
-                (20, 122, "Ramette papier A4", 10), (110, 122, "1", 10), (135, 122, "20,00", 10), (165, 122, "20,00", 10),
-                (20, 129, "Classeurs", 10), (110, 129, "1", 10), (135, 129, second_line, 10), (165, 129, second_line, 10),
-                (20, 136, "Justificatif papier", 10), (110, 136, "0", 10), (135, 136, "3,50", 10), (165, 136, "0,00", 10),
-                (130, 150, "Total EUR", 11), (165, 150, "45,00", 11)])
+            return dupont_lines_pdf("FA-2026-200", [("Ramette papier A4", "1", "20,00", "20,00"),
+                                                    ("Classeurs", "1", second_line, second_line),
+                                                    ("Justificatif papier", "0", "3,50", "0,00")],
+                                    [("Total EUR", "45,00")])
         # no untaxed amount printed: the lines are checked against the total
         good = self.drop(receipt("25,00"), "good.pdf")
         self.assertEqual(good.invoice_line_ids.mapped("price_unit"), [20.0, 25.0, 3.5])
@@ -131,16 +138,10 @@ class TestBillReading(AccountTestInvoicingCommon):
         self.assertAlmostEqual(wrong.invoice_line_ids.price_unit, 45.0, places=2)
 
     def test_net_lines_under_a_total_with_tax_and_a_quantity_read_as_zero(self):
-        bill = self.drop(make_pdf([
-            (20, 20, "Dupont Fournitures SARL", 14), (20, 31, "TVA intracommunautaire : FR40303265045", 9),
-            (20, 80, "Facture n° FA-2026-201", 10), (20, 86, "Date : 23/11/2026", 10),
-            (20, 115, "Désignation", 10), (110, 115, "Quantité", 10), (135, 115, "Prix unitaire", 10),
-            (165, 115, "Montant", 10),
-            (20, 122, "Ramette papier A4", 10), (110, 122, "2", 10), (135, 122, "10,00", 10), (165, 122, "20,00", 10),
-            # a 0 in the quantity column next to an amount: booked once, not for nothing
-            (20, 129, "Classeurs", 10), (110, 129, "0", 10), (135, 129, "25,00", 10), (165, 129, "25,00", 10),
-            (130, 150, "TVA 20 %", 10), (165, 150, "9,00", 10),
-            (130, 156, "Total TTC", 11), (165, 156, "54,00", 11)]), "net.pdf")
+        # a 0 in the quantity column next to an amount: booked once, not for nothing
+        bill = self.drop(dupont_lines_pdf("FA-2026-201", [("Ramette papier A4", "2", "10,00", "20,00"),
+                                                          ("Classeurs", "0", "25,00", "25,00")],
+                                          [("TVA 20 %", "9,00"), ("Total TTC", "54,00")]), "net.pdf")
         self.assertEqual(bill.invoice_line_ids.mapped("quantity"), [2.0, 1.0])
         self.assertEqual(bill.invoice_line_ids.mapped("price_unit"), [10.0, 25.0])
         self.assertEqual(bill.invoice_line_ids.tax_ids, self.tax_20)
