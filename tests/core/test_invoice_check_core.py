@@ -391,6 +391,70 @@ def test_same_total_one_digit_off_in_sequence_weighs_by_how_often_the_supplier_r
     assert 0.2 < history.amount_repeat_share() < 0.8
 
 
+def test_a_mistyped_year_in_the_reference_is_a_typo_even_for_a_fixed_monthly_fee():
+    """WOL/2017/01043 re-sent as WOL/2018/01043 or WOL/0017/01043 in 2017: the supplier's references
+    carry the year of their date, so the changed one is mistyped (however often the fee repeats).
+    Its real next bills, and the first bill of the next year, are not duplicates."""
+    m = Maker()
+    start = dt.date(2017, 1, 5)
+    past = [m.bill("wol", start + dt.timedelta(days=30 * k), 850.0,
+                   ref=f"WOL/{(start + dt.timedelta(days=30 * k)).year}/{1001 + 7 * k:05d}") for k in range(20)]
+    history = checks.History(past, today=TODAY)
+    orig = past[5]
+    assert orig["ref"] == "WOL/2017/01036"
+    for ref in ("WOL/2018/01036", "WOL/0017/01036"):
+        resent = m.bill("wol", orig["date"] + dt.timedelta(days=10), 850.0, ref=ref)
+        found = only(check(resent, history), "duplicate")
+        assert found and found[0]["other_id"] == orig["id"] and found[0]["raw"]["reason"] == "typo", ref
+    assert not any("duplicate" in kinds(check(b, history)) for b in past)
+    # the next year's bill under the same counter a year later: not mistyped
+    # the supplier's 2018 bills are known: 2018 is one of its values, but not that of a 2017 bill
+    assert any("/2018/" in b["ref"] for b in past)
+    year_after = m.bill("wol", orig["date"] + dt.timedelta(days=365), 850.0, ref="WOL/2018/01036")
+    assert not only(check(year_after, history), "duplicate")
+
+
+def test_a_typo_far_from_the_counters_usual_step_outweighs_a_repeated_total():
+    """A rent billed monthly under a counter that grows by about 200 a month: a copy of the last bill
+    25 days later with its last digit raised (a counter that moved by a few units, in order, where
+    about 170 were expected) is a typing error far more likely than the next invoice; the real next
+    invoice, about 200 further, is not."""
+    m = Maker()
+    rng = np.random.default_rng(4)
+    counter, past = 40000, []
+    for k in range(24):
+        counter += int(rng.integers(150, 250))
+        past.append(m.bill("rent", START + dt.timedelta(days=30 * k), 850.0, ref=f"R{counter:06d}"))
+    history = checks.History(past, today=TODAY)
+    policy = {"duplicate_warning_score": 0.15}
+    orig = past[-1]
+    n = int(orig["ref"][1:])
+    assert n % 10 < 8
+    typo = m.bill("rent", orig["date"] + dt.timedelta(days=25), 850.0, ref=f"R{n - n % 10 + 9:06d}")
+    nxt = m.bill("rent", orig["date"] + dt.timedelta(days=30), 850.0, ref=f"R{n + 200:06d}")
+    found = only(check(typo, history, **policy), "duplicate")
+    assert found and found[0]["other_id"] == orig["id"] and found[0]["raw"]["reason"] == "amount"
+    assert not only(check(nxt, history, **policy), "duplicate")
+    # without the numbering's evidence, the repeated rent alone would not tell
+    assert not only(check(typo, history, duplicate_typo_max_ratio=1.0, **policy), "duplicate")
+
+
+def test_duplicates_as_when_the_bill_was_entered_see_only_earlier_bills():
+    m = Maker()
+    past = sequential_history(m)
+    later = past[-3]
+    history = checks.History(past, today=TODAY)
+    copy = m.bill("omega", later["date"] - dt.timedelta(days=5), later["amount_total"], ref=later["ref"].lower(),
+                  doc_hash=later["doc_hash"])
+    found = only(check(copy, history), "duplicate")
+    assert found and found[0]["other_id"] == later["id"]
+    assert not only(check(copy, history, duplicate_search_after=False), "duplicate")
+    # an earlier original is found either way
+    copy["date"] = later["date"] + dt.timedelta(days=5)
+    found = only(check(copy, history, duplicate_search_after=False), "duplicate")
+    assert found and found[0]["other_id"] == later["id"]
+
+
 def test_same_document_file_across_journals():
     m = Maker()
     past = sequential_history(m)

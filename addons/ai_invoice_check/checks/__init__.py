@@ -38,7 +38,8 @@ A *bill* (past or to check) is a dict; every key is optional and odd values neve
 - ``today``: the date "in the future" is judged against (``policy["today"]`` overrides it).
 
 Checks compare a bill with the bills dated on or before it (``as_of_bill_date``), so re-checking old
-bills sees what was known then; duplicates are searched on both sides of the bill's date.
+bills sees what was known then; duplicates are searched on both sides of the bill's date (only
+before it with ``duplicate_search_after`` False: the bill as it was when entered).
 
 Output
 ------

@@ -12,7 +12,7 @@ from collections import Counter
 
 import numpy as np
 
-from .amount import assess_amount, weighted_median
+from .amount import SQRT_2PI, assess_amount, weighted_median
 from .duplicates import DuplicateScorer, pair_features
 from .history import _NO_DATE, History, normalise_bill, tax_label, to_date
 from .text import iban_is_valid
@@ -86,6 +86,7 @@ DEFAULT_POLICY = {
     "rhythm_min_days": 7,
     # duplicates
     "duplicate_window_days": 90,
+    "duplicate_search_after": True,   # also compare with bills dated after the bill (False: as when it was entered)
     "duplicate_amount_tolerance": 0.01,
     "duplicate_same_ref_days": 365,
     "duplicate_same_amount": 0.005,   # relative difference under which two totals are "the same"
@@ -93,6 +94,11 @@ DEFAULT_POLICY = {
     "duplicate_sequence_slack": 3,
     "duplicate_sequence_factor": 3.0,
     "duplicate_default_rate": 1.0,    # invoice numbers per day when the supplier's numbering is unknown
+    "duplicate_counter_log_sd": 1.0,  # spread (log scale) of a counter's steps, before the supplier's own are seen
+    "duplicate_counter_prior_weight": 3.0,
+    "duplicate_counter_jump_share": 0.1,  # next invoices whose counter moved by any amount
+    "duplicate_typo_max_ratio": 100.0,
+    "duplicate_year_share": 0.8,      # share of a supplier's references whose number is the bill's year
     "duplicate_name_similarity": 0.85,
     "duplicate_prior": 0.02,          # duplicates among candidate pairs (the scorer was fitted on balanced pairs)
     "duplicate_repeat_days": 365,     # window of the supplier's bills whose amounts are compared with each other
@@ -202,6 +208,8 @@ class _Context:
         self.self_row = history.index_of(bill["id"]) if bill["id"] is not None else None
         self.self_rows = (self.self_row,) if self.self_row is not None else ()
         self.as_of = bill["t"] if (policy["as_of_bill_date"] and bill["date"]) else None
+        # the latest date the duplicate check looks at (None: no limit)
+        self.dup_until = None if (policy["duplicate_search_after"] or not bill["date"]) else bill["t"]
         self.today = to_date(policy.get("today")) or history.today
         self.cache = {}
 
@@ -550,11 +558,14 @@ def duplicate_candidates(ctx):
     journal), same normalised reference (same supplier within a year, or any supplier with the same
     amount), same supplier within the window with a nearly equal amount or equal reference digits."""
     bill, hist, p = ctx.bill, ctx.history, ctx.policy
+    until = ctx.dup_until
     found = {}
     if bill["doc_hash"]:
         for r in hist.by_hash.get(bill["doc_hash"], ()):
-            found[r] = "hash"
-    same_ref = sorted({r for key in bill["ref_keys"] for r in hist.by_ref.get(key, ())})
+            if until is None or hist.bills[r]["t"] <= until:
+                found[r] = "hash"
+    same_ref = sorted({r for key in bill["ref_keys"] for r in hist.by_ref.get(key, ())
+                       if until is None or hist.bills[r]["t"] <= until})
     for r in same_ref[:10 * p["duplicate_max_candidates"]]:
         other = hist.bills[r]
         if other["partner"] == bill["partner"] and bill["partner"] is not None:
@@ -566,7 +577,7 @@ def duplicate_candidates(ctx):
     series = hist.partner_bills.get(bill["partner"]) if bill["partner"] is not None else None
     if series is not None and bill["date"] is not None:
         lo = np.searchsorted(series.t, bill["t"] - p["duplicate_window_days"], side="left")
-        hi = np.searchsorted(series.t, bill["t"] + p["duplicate_window_days"], side="right")
+        hi = np.searchsorted(series.t, bill["t"] + (p["duplicate_window_days"] if until is None else 0), side="right")
         amounts = series.col("amount")
         amount = bill["amount_total"]
         near = []
@@ -605,26 +616,31 @@ def _differing_number(a, b):
 def numbering(ctx, partner, skeleton, n_numbers, around_t):
     """What the supplier's references of one form (``skeleton`` with ``n_numbers`` numbers) dated
     within a year of ``around_t`` say about each number: the values seen, whether it is a counter
-    (mostly distinct values) or a code such as a year, and for counters how fast they grow per day
-    and per bill (medians). None with fewer than three such references."""
+    (mostly distinct values), a code such as a branch, or the year of the bill date, and for counters
+    how fast they grow per day and per bill (medians), their usual step between two of our bills and
+    how far the steps stray, on the log scale, from what the days between the bills predict. None
+    with fewer than three such references."""
     key = (partner, skeleton, n_numbers)
     cache = ctx.cache.setdefault("numbering", {})
     if key in cache:
         return cache[key]
     series = ctx.history.partners.get(partner)
-    refs = []
+    refs, years = [], []
     if series is not None:
         lo = np.searchsorted(series.t, around_t - 365, side="left")
-        hi = np.searchsorted(series.t, around_t + 365, side="right")
+        last = around_t + 365 if ctx.dup_until is None else min(around_t + 365, ctx.dup_until)
+        hi = np.searchsorted(series.t, last, side="right")
         for k in range(lo, hi):
             r = series.rows[k]
             other = ctx.history.bills[r]
             if r != ctx.self_row and other["ref_skeleton"] == skeleton and len(other["ref_numbers"]) == n_numbers:
                 refs.append((other["t"], other["ref_numbers"]))
+                years.append([_is_year_of(x, w, other["t"]) for x, w in zip(other["ref_numbers"], other["ref_widths"])])
     if len(refs) < 3:
         cache[key] = None
         return None
     refs.sort()
+    p = ctx.policy
     fields = []
     for i in range(n_numbers):
         values = [nums[i] for _, nums in refs]
@@ -637,29 +653,55 @@ def numbering(ctx, partner, skeleton, n_numbers, around_t):
         levels = [float(np.median(by_day[d])) for d in days]
         per_day = [(levels[j + 1] - levels[j]) / (days[j + 1] - days[j]) for j in range(len(days) - 1)]
         steps = [b - a for a, b in zip(distinct, distinct[1:])]
+        rate = max(float(np.median(per_day)), 0.0) if per_day else None
+        step = float(np.median(steps)) if steps else None
+        shift = sd = None
+        if counter and rate is not None and step is not None:
+            # how the steps between consecutive references stray from rate x days + step (log scale):
+            # their mean and spread, shrunk towards 0 and duplicate_counter_log_sd
+            res = np.array([math.log((nb[i] - na[i]) / (rate * (tb - ta) + step))
+                            for (ta, na), (tb, nb) in zip(refs, refs[1:]) if nb[i] > na[i]])
+            k0, sd0 = p["duplicate_counter_prior_weight"], p["duplicate_counter_log_sd"]
+            shift = float(res.sum() / (k0 + len(res)))
+            sd = math.sqrt((k0 * sd0 ** 2 + float(((res - shift) ** 2).sum())) / (k0 + len(res)))
         fields.append({"values": set(distinct), "counter": counter, "refs": refs,
-                       "per_day": max(float(np.median(per_day)), 0.0) if per_day else None,
-                       "per_bill": float(np.percentile(steps, 90)) if steps else None})
+                       "year": sum(y[i] for y in years) >= p["duplicate_year_share"] * len(refs),
+                       "per_day": rate, "per_bill": float(np.percentile(steps, 90)) if steps else None,
+                       "step": step, "log_shift": shift, "log_sd": sd})
     cache[key] = fields
     return fields
 
 
+def _is_year_of(value, width, t):
+    """True when a reference number written with ``width`` digits is the year (4 digits) or the
+    year's last two digits of the ordinal date ``t``."""
+    if t == _NO_DATE or width not in (2, 4):
+        return False
+    year = dt.date.fromordinal(t).year
+    return value == (year if width == 4 else year % 100)
+
+
 def out_of_sequence(ctx, a, b):
     """True when two references of a supplier that differ in one number cannot both come from its
-    invoice numbering (a typing error rather than the next invoice): a code-like number (a year, a
-    branch) takes a value the supplier never used, or a counter is smaller on the later bill, or
-    larger by far more than the supplier's counter grows in the days (or bills) between them."""
+    invoice numbering (a typing error rather than the next invoice): the year of the bill date is
+    not that of the bill, a code-like number (a branch) takes a value the supplier never used, or a
+    counter is smaller on the later bill, or larger by far more than the supplier's counter grows
+    in the days (or bills) between them."""
     index = _differing_number(a, b)
     if index is None or a["date"] is None or b["date"] is None:
         return False
     p = ctx.policy
     fields = numbering(ctx, a["partner"], a["ref_skeleton"], len(a["ref_numbers"]), a["t"])
     field = fields[index] if fields else None
+    fits = [_is_year_of(x["ref_numbers"][index], x["ref_widths"][index], x["t"]) for x in (a, b)]
+    if (field is not None and field["year"]) or (field is None and any(fits)):
+        # the year of the bill date: a number that is not its own bill's year is mistyped
+        return not all(fits)
     early, late = (a, b) if (a["t"], a["ref_numbers"][index]) <= (b["t"], b["ref_numbers"][index]) else (b, a)
     days = late["t"] - early["t"]
     delta = late["ref_numbers"][index] - early["ref_numbers"][index]
     if field is not None and not field["counter"]:
-        # a code (year, branch): both values must be the supplier's, the later not smaller
+        # a code (a branch): both values must be the supplier's, the later not smaller
         seen = a["ref_numbers"][index] in field["values"] and b["ref_numbers"][index] in field["values"]
         return not seen or delta < 0
     if delta <= 0 and days > 0:
@@ -684,6 +726,37 @@ def _breaks_order(bill, index, refs):
         if (t < bill["t"] and other[index] > mine) or (t > bill["t"] and other[index] < mine):
             return True
     return False
+
+
+def typo_likelihood_ratio(ctx, a, b):
+    """How much more likely the difference between two references that differ in one number, a
+    counter, is as a typing error (one of the number's digits replaced by another: 1 / (9 x its
+    digits)) than as the supplier's next invoice. The next invoice moves the counter by the
+    supplier's rate times the days between the bills plus its usual step, log-normally spread as its
+    own steps are, or, now and then (``duplicate_counter_jump_share``), by any amount: uniform on the
+    log scale up to the number's width, which is all that is assumed when the supplier's numbering
+    is unknown (fewer than three references of the form). 1 when the number is not a counter."""
+    index = _differing_number(a, b)
+    if index is None or a["date"] is None or b["date"] is None:
+        return 1.0
+    p = ctx.policy
+    fields = numbering(ctx, a["partner"], a["ref_skeleton"], len(a["ref_numbers"]), a["t"])
+    field = fields[index] if fields else None
+    if field is not None and (field["year"] or not field["counter"]):
+        return 1.0
+    delta = abs(a["ref_numbers"][index] - b["ref_numbers"][index])
+    if delta == 0:
+        return 1.0
+    width = max(a["ref_widths"][index], b["ref_widths"][index], 1)
+    p_next = 1.0 / (delta * width * math.log(10.0))
+    if field is not None and field["log_sd"] is not None:
+        expected = field["per_day"] * abs(a["t"] - b["t"]) + field["step"]
+        z = (math.log(delta) - math.log(expected) - field["log_shift"]) / field["log_sd"]
+        jump = p["duplicate_counter_jump_share"]
+        p_next = (1.0 - jump) * math.exp(-0.5 * z * z) / (field["log_sd"] * delta * SQRT_2PI) + jump * p_next
+    p_typo = 1.0 / (9.0 * width)
+    bound = p["duplicate_typo_max_ratio"]
+    return min(max(p_typo / p_next, 1.0 / bound), bound)
 
 
 def amount_repeat_share(ctx, partner, t, exclude):
@@ -748,7 +821,7 @@ def duplicate_pair_score(ctx, bill, other, feats, probability):
             # supplier's totals rarely repeat (odds of the company's prior over its repeat share).
             prior = p["duplicate_prior"]
             share = amount_repeat_share(ctx, bill["partner"], bill["t"], {ctx.self_row, _row_of(ctx, other)})
-            odds = prior / (1 - prior) / max(share, 1e-3)
+            odds = prior / (1 - prior) / max(share, 1e-3) * typo_likelihood_ratio(ctx, bill, other)
             return max(odds / (1 + odds), prior_shift(probability, p)), "amount"
     elif feats["ref_equal"] and same_amount and (feats["name_jaro"] >= p["duplicate_name_similarity"]
                                                  or (bill["iban"] and bill["iban"] == other["iban"])):

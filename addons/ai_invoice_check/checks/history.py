@@ -14,7 +14,7 @@ from collections import defaultdict
 import numpy as np
 
 from .text import (compact_ref, flat_digits, flat_ref, iban_is_valid, normalise_iban, normalise_name, normalise_ref,
-                   ref_digits, ref_numbers, ref_skeleton, unlabelled_ref)
+                   ref_digits, ref_numbers, ref_skeleton, ref_widths, unlabelled_ref)
 
 _NO_DATE = -(10 ** 9)
 
@@ -140,6 +140,7 @@ def normalise_bill(raw):
         "ref_compact": compact_ref(ref),
         "ref_skeleton": ref_skeleton(ref),
         "ref_numbers": ref_numbers(ref),
+        "ref_widths": ref_widths(ref),
         "iban": normalise_iban(raw.get("iban")),
         "journal": _key(raw.get("journal")),
         "doc_hash": raw.get("doc_hash") or None,

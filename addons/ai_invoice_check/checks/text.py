@@ -78,6 +78,13 @@ def ref_numbers(ref):
     return tuple(int(m) for m in _DIGIT_RUN.findall(str(ref)))
 
 
+def ref_widths(ref):
+    """How many digits each number of a reference is written with ("INV-2017/0042" -> (4, 4))."""
+    if ref is None or ref is False:
+        return ()
+    return tuple(len(m) for m in _DIGIT_RUN.findall(str(ref)))
+
+
 def ref_digits(ref):
     """The numbers of a reference written one after the other, without leading zeros ("" when
     none): "INV-2023/00045" and "2023 45" both give "202345"."""
