@@ -39,7 +39,9 @@ A *bill* (past or to check) is a dict; every key is optional and odd values neve
 
 Checks compare a bill with the bills dated on or before it (``as_of_bill_date``), so re-checking old
 bills sees what was known then; duplicates are searched on both sides of the bill's date (only
-before it with ``duplicate_search_after`` False: the bill as it was when entered).
+before it with ``duplicate_search_after`` False, the bill as it was when entered; an undated bill is
+compared with every bill, and the company-wide share of repeated totals is always taken over the
+whole history).
 
 Output
 ------

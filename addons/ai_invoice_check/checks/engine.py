@@ -97,7 +97,7 @@ DEFAULT_POLICY = {
     "duplicate_counter_log_sd": 1.0,  # spread (log scale) of a counter's steps, before the supplier's own are seen
     "duplicate_counter_prior_weight": 3.0,
     "duplicate_counter_jump_share": 0.1,  # next invoices whose counter moved by any amount
-    "duplicate_typo_max_ratio": 100.0,
+    "duplicate_typo_max_ratio": 100.0,  # bound on that evidence either way (1: not used)
     "duplicate_year_share": 0.8,      # share of a supplier's references whose number is the bill's year
     "duplicate_name_similarity": 0.85,
     "duplicate_prior": 0.02,          # duplicates among candidate pairs (the scorer was fitted on balanced pairs)
@@ -617,9 +617,9 @@ def numbering(ctx, partner, skeleton, n_numbers, around_t):
     """What the supplier's references of one form (``skeleton`` with ``n_numbers`` numbers) dated
     within a year of ``around_t`` say about each number: the values seen, whether it is a counter
     (mostly distinct values), a code such as a branch, or the year of the bill date, and for counters
-    how fast they grow per day and per bill (medians), their usual step between two of our bills and
-    how far the steps stray, on the log scale, from what the days between the bills predict. None
-    with fewer than three such references."""
+    how fast they grow per day and per bill (medians) and how the steps between consecutive references
+    stray, on the log scale, from what the days between them predict (mean and spread). None with
+    fewer than three such references."""
     key = (partner, skeleton, n_numbers)
     cache = ctx.cache.setdefault("numbering", {})
     if key in cache:
@@ -654,12 +654,11 @@ def numbering(ctx, partner, skeleton, n_numbers, around_t):
         per_day = [(levels[j + 1] - levels[j]) / (days[j + 1] - days[j]) for j in range(len(days) - 1)]
         steps = [b - a for a, b in zip(distinct, distinct[1:])]
         rate = max(float(np.median(per_day)), 0.0) if per_day else None
-        step = float(np.median(steps)) if steps else None
         shift = sd = None
-        if counter and rate is not None and step is not None:
-            # how the steps between consecutive references stray from rate x days + step (log scale):
+        if counter and rate is not None:
+            # how the steps between consecutive references stray from rate x days + 1 (log scale):
             # their mean and spread, shrunk towards 0 and duplicate_counter_log_sd
-            res = np.array([math.log((nb[i] - na[i]) / (rate * (tb - ta) + step))
+            res = np.array([math.log((nb[i] - na[i]) / (rate * (tb - ta) + 1.0))
                             for (ta, na), (tb, nb) in zip(refs, refs[1:]) if nb[i] > na[i]])
             k0, sd0 = p["duplicate_counter_prior_weight"], p["duplicate_counter_log_sd"]
             shift = float(res.sum() / (k0 + len(res)))
@@ -667,7 +666,7 @@ def numbering(ctx, partner, skeleton, n_numbers, around_t):
         fields.append({"values": set(distinct), "counter": counter, "refs": refs,
                        "year": sum(y[i] for y in years) >= p["duplicate_year_share"] * len(refs),
                        "per_day": rate, "per_bill": float(np.percentile(steps, 90)) if steps else None,
-                       "step": step, "log_shift": shift, "log_sd": sd})
+                       "log_shift": shift, "log_sd": sd})
     cache[key] = fields
     return fields
 
@@ -694,7 +693,7 @@ def out_of_sequence(ctx, a, b):
     fields = numbering(ctx, a["partner"], a["ref_skeleton"], len(a["ref_numbers"]), a["t"])
     field = fields[index] if fields else None
     fits = [_is_year_of(x["ref_numbers"][index], x["ref_widths"][index], x["t"]) for x in (a, b)]
-    if (field is not None and field["year"]) or (field is None and any(fits)):
+    if (field is not None and field["year"]) or (field is None and len(a["ref_numbers"]) > 1 and any(fits)):
         # the year of the bill date: a number that is not its own bill's year is mistyped
         return not all(fits)
     early, late = (a, b) if (a["t"], a["ref_numbers"][index]) <= (b["t"], b["ref_numbers"][index]) else (b, a)
@@ -732,12 +731,13 @@ def typo_likelihood_ratio(ctx, a, b):
     """How much more likely the difference between two references that differ in one number, a
     counter, is as a typing error (one of the number's digits replaced by another: 1 / (9 x its
     digits)) than as the supplier's next invoice. The next invoice moves the counter by the
-    supplier's rate times the days between the bills plus its usual step, log-normally spread as its
-    own steps are, or, now and then (``duplicate_counter_jump_share``), by any amount: uniform on the
+    supplier's rate times the days between the bills (plus one), log-normally spread as its own steps
+    are around that, or, now and then (``duplicate_counter_jump_share``), by any amount: uniform on the
     log scale up to the number's width, which is all that is assumed when the supplier's numbering
     is unknown (fewer than three references of the form). 1 when the number is not a counter."""
     index = _differing_number(a, b)
-    if index is None or a["date"] is None or b["date"] is None:
+    bound = ctx.policy["duplicate_typo_max_ratio"]
+    if index is None or a["date"] is None or b["date"] is None or not bound > 1.0:
         return 1.0
     p = ctx.policy
     fields = numbering(ctx, a["partner"], a["ref_skeleton"], len(a["ref_numbers"]), a["t"])
@@ -750,12 +750,11 @@ def typo_likelihood_ratio(ctx, a, b):
     width = max(a["ref_widths"][index], b["ref_widths"][index], 1)
     p_next = 1.0 / (delta * width * math.log(10.0))
     if field is not None and field["log_sd"] is not None:
-        expected = field["per_day"] * abs(a["t"] - b["t"]) + field["step"]
+        expected = field["per_day"] * abs(a["t"] - b["t"]) + 1.0
         z = (math.log(delta) - math.log(expected) - field["log_shift"]) / field["log_sd"]
         jump = p["duplicate_counter_jump_share"]
         p_next = (1.0 - jump) * math.exp(-0.5 * z * z) / (field["log_sd"] * delta * SQRT_2PI) + jump * p_next
     p_typo = 1.0 / (9.0 * width)
-    bound = p["duplicate_typo_max_ratio"]
     return min(max(p_typo / p_next, 1.0 / bound), bound)
 
 
@@ -797,10 +796,12 @@ def duplicate_pair_score(ctx, bill, other, feats, probability):
     """(score, reason) of a candidate pair. Rules on what identifies a document come first: the same
     file; the same reference after normalisation; the same digits with the same amount; with the
     same amount, one character off in a number that does not fit the supplier's numbering (a typing
-    error); one character off with the
-    same total to the cent but in sequence: the company's prior over the supplier's share of repeated
-    totals (see :func:`amount_repeat_share`). Within each rule the learnt probability orders the pairs. Other pairs get the learnt
-    probability moved to the company's prior of duplicates (see :func:`prior_shift`)."""
+    error); one character off with the same total to the cent but in sequence: the odds of the
+    company's prior, over the supplier's share of repeated totals (see :func:`amount_repeat_share`),
+    times how much likelier the changed number is as a typing error than as the next invoice (see
+    :func:`typo_likelihood_ratio`). Within each rule the learnt probability orders the pairs. Other
+    pairs get the learnt probability moved to the company's prior of duplicates (see
+    :func:`prior_shift`)."""
     p = ctx.policy
     same_amount = feats["amount_rel_diff"] <= p["duplicate_same_amount"]
     if feats["same_hash"]:
