@@ -635,7 +635,7 @@ def numbering(ctx, partner, skeleton, n_numbers, around_t):
             other = ctx.history.bills[r]
             if r != ctx.self_row and other["ref_skeleton"] == skeleton and len(other["ref_numbers"]) == n_numbers:
                 refs.append((other["t"], other["ref_numbers"]))
-                years.append([_is_year_of(x, w, other["t"]) for x, w in zip(other["ref_numbers"], other["ref_widths"])])
+                years.append([_is_year_of(x, w, other["date"]) for x, w in zip(other["ref_numbers"], other["ref_widths"])])
     if len(refs) < 3:
         cache[key] = None
         return None
@@ -671,13 +671,12 @@ def numbering(ctx, partner, skeleton, n_numbers, around_t):
     return fields
 
 
-def _is_year_of(value, width, t):
+def _is_year_of(value, width, day):
     """True when a reference number written with ``width`` digits is the year (4 digits) or the
-    year's last two digits of the ordinal date ``t``."""
-    if t == _NO_DATE or width not in (2, 4):
+    year's last two digits of the date ``day``."""
+    if day is None or width not in (2, 4):
         return False
-    year = dt.date.fromordinal(t).year
-    return value == (year if width == 4 else year % 100)
+    return value == (day.year if width == 4 else day.year % 100)
 
 
 def out_of_sequence(ctx, a, b):
@@ -692,10 +691,12 @@ def out_of_sequence(ctx, a, b):
     p = ctx.policy
     fields = numbering(ctx, a["partner"], a["ref_skeleton"], len(a["ref_numbers"]), a["t"])
     field = fields[index] if fields else None
-    fits = [_is_year_of(x["ref_numbers"][index], x["ref_widths"][index], x["t"]) for x in (a, b)]
-    if (field is not None and field["year"]) or (field is None and len(a["ref_numbers"]) > 1 and any(fits)):
-        # the year of the bill date: a number that is not its own bill's year is mistyped
-        return not all(fits)
+    if field is None or field["year"]:
+        # the year of the bill date (the supplier's, or a reference of several numbers one of which is
+        # its bill's year): a number that is not its own bill's year is mistyped
+        fits = [_is_year_of(x["ref_numbers"][index], x["ref_widths"][index], x["date"]) for x in (a, b)]
+        if field is not None or (len(a["ref_numbers"]) > 1 and any(fits)):
+            return not all(fits)
     early, late = (a, b) if (a["t"], a["ref_numbers"][index]) <= (b["t"], b["ref_numbers"][index]) else (b, a)
     days = late["t"] - early["t"]
     delta = late["ref_numbers"][index] - early["ref_numbers"][index]
@@ -735,11 +736,11 @@ def typo_likelihood_ratio(ctx, a, b):
     are around that, or, now and then (``duplicate_counter_jump_share``), by any amount: uniform on the
     log scale up to the number's width, which is all that is assumed when the supplier's numbering
     is unknown (fewer than three references of the form). 1 when the number is not a counter."""
+    p = ctx.policy
     index = _differing_number(a, b)
-    bound = ctx.policy["duplicate_typo_max_ratio"]
+    bound = p["duplicate_typo_max_ratio"]
     if index is None or a["date"] is None or b["date"] is None or not bound > 1.0:
         return 1.0
-    p = ctx.policy
     fields = numbering(ctx, a["partner"], a["ref_skeleton"], len(a["ref_numbers"]), a["t"])
     field = fields[index] if fields else None
     if field is not None and (field["year"] or not field["counter"]):
