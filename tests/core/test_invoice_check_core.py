@@ -4,7 +4,6 @@ import json
 import math
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -630,18 +629,14 @@ def test_findings_are_plain_data_with_translatable_templates():
     assert order == sorted(order, reverse=True)
 
 
-def test_one_history_serves_a_batch_quickly():
+def test_one_history_serves_a_batch():
+    """One history of 8,000 bills checks any of them (speed: benchmarks/bench_invoice_check.py)."""
     m = Maker()
     bills = []
     for s in range(200):
         bills += m.monthly(f"s{s}", 40, rng_amounts(s, 100.0 * (1 + s % 7), 0.2), every=7)
-    t0 = time.perf_counter()
     history = checks.History(bills, today=TODAY)
-    build = time.perf_counter() - t0
-    times = []
     for b in bills[::40]:
-        t = time.perf_counter()
-        checks.check_bill(b, history)
-        times.append(time.perf_counter() - t)
-    assert build < 5.0
-    assert np.percentile(times, 95) < 0.03
+        findings = checks.check_bill(b, history)
+        assert isinstance(findings, list)
+        assert all(f["kind"] in checks.KINDS for f in findings)

@@ -2,7 +2,6 @@
 import json
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pandas as pd
@@ -264,17 +263,16 @@ def test_accepts_lists_of_dicts_ids_as_order_and_sample_weights():
     assert scorer.predict_proba(records[:5]).shape == (5,)
 
 
-def test_speed_on_large_batches():
+def test_large_batches():
+    """Training on 50,000 leads and scoring 100,000 in one call work (their speed is measured in
+    benchmarks/bench_lead_scoring_speed.py, never in a test)."""
     frame, y, order = make_leads(50000, seed=12)
     spec = scoring.FeatureSpec(categorical=["source", "country"], numeric=["expected_revenue", "n_exchanges"],
                                multi=["tags"])
-    start = time.perf_counter()
     payload, _metrics = scoring.train(frame, y, order, spec, recency_half_life="auto")
-    assert time.perf_counter() - start < 60
     scorer = scoring.Scorer(payload)
     big = pd.concat([frame, frame], ignore_index=True)
-    scorer.predict_proba(big.head(1000))  # warm-up
-    start = time.perf_counter()
     p = scorer.predict_proba(big)
-    assert time.perf_counter() - start < 1.0
     assert p.shape == (100000,)
+    assert np.isfinite(p).all() and ((p >= 0) & (p <= 1)).all()
+    np.testing.assert_allclose(p[:50000], p[50000:])

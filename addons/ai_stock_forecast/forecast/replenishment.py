@@ -210,7 +210,7 @@ def reorder_min_max(forecast, lead_time, review_period=7, service_level=0.95, si
     return {"min": float(lo), "max": float(hi), "safety_stock": float(safety), "lead_time_demand": lt_demand}
 
 
-def allocate_service_levels(items, service_level=0.95, bounds=(0.5, 0.999), not_stocked=False):
+def allocate_service_levels(items, service_level=0.95, bounds=(0.5, 0.999), not_stocked=False, step=None):
     """Service level per product that reaches the same overall service for less stock.
 
     A uniform service level spends as much safety stock per unit of demand on an expensive slow
@@ -230,10 +230,14 @@ def allocate_service_levels(items, service_level=0.95, bounds=(0.5, 0.999), not_
     (typical order: the larger of the supplier minimum and the demand over the review period)}``.
     Returns ``{key: service level}``, each within ``bounds`` (or 0 when not stocked); products
     without demand get the lower bound (0 with ``not_stocked``).
+
+    ``step``: the precision the levels are kept at (e.g. 0.001 for a field of 3 decimals). Each
+    level is rounded up to it and the price is searched on the rounded levels, so the
+    demand-weighted mean of the levels as stored reaches ``service_level`` by construction.
     """
     return dict(zip([it["key"] for it in items],
-                    service_levels_at(items, allocation_price(items, service_level, bounds, not_stocked),
-                                      bounds, not_stocked)))
+                    service_levels_at(items, allocation_price(items, service_level, bounds, not_stocked, step),
+                                      bounds, not_stocked, step)))
 
 
 def allocation_item(unit_cost, demand, min_qty=0.0, review_period=1, key=None):
@@ -253,15 +257,22 @@ def _weights(items):
     return demand, np.where(active, cost * qty / np.where(active, demand, 1.0), 0.0), active
 
 
-def _levels(weight, lam, bounds, not_stocked):
+def _levels(weight, lam, bounds, not_stocked, step=None):
     lo_sl, hi_sl = bounds
     risk = lam * weight
     sl = 1 - np.clip(risk, 1 - hi_sl, 1 - lo_sl)
+    if step:
+        # rounded up to the kept precision (never above the upper bound): rounding never lowers a level
+        sl = np.minimum(np.ceil(sl / step - 1e-9) * step, hi_sl)
     return np.where(risk >= 1.0, 0.0, sl) if not_stocked else sl
 
 
-def _price(demand, weight, active, service_level, bounds, not_stocked):
-    """Bisection on log(lambda) for the demand-weighted mean service level; 0.0 without demand."""
+def _price(demand, weight, active, service_level, bounds, not_stocked, step=None):
+    """Bisection on log(lambda) for the demand-weighted mean service level; 0.0 without demand.
+
+    The mean is non-increasing in lambda (risks grow with it; a product left out of stock only
+    lowers it), so the bisection keeps on its lower side a price whose levels reach the target:
+    at the smallest price every product gets the upper bound, which is at least the target."""
     if not active.any():
         return 0.0
     lo_sl, hi_sl = bounds
@@ -270,24 +281,24 @@ def _price(demand, weight, active, service_level, bounds, not_stocked):
     a, b = -30.0, 30.0
     for _ in range(80):
         mid = (a + b) / 2
-        if float(np.sum(share * _levels(weight[active], math.exp(mid), bounds, not_stocked))) > target:
+        if float(np.sum(share * _levels(weight[active], math.exp(mid), bounds, not_stocked, step))) >= target:
             a = mid
         else:
             b = mid
     return math.exp(a)          # the side that reaches the target
 
 
-def allocation_price(items, service_level=0.95, bounds=(0.5, 0.999), not_stocked=False):
+def allocation_price(items, service_level=0.95, bounds=(0.5, 0.999), not_stocked=False, step=None):
     """The ``lambda`` of ``allocate_service_levels`` (stock-out risk per unit of stock value tied up
     per unit of demand); with it, :func:`service_levels_at` gives the level of any product, also
     one that was not among ``items`` (a batch forecast later in the same run). 0.0 without demand."""
-    return _price(*_weights(items), service_level, bounds, not_stocked)
+    return _price(*_weights(items), service_level, bounds, not_stocked, step)
 
 
-def service_levels_at(items, lam, bounds=(0.5, 0.999), not_stocked=False):
+def service_levels_at(items, lam, bounds=(0.5, 0.999), not_stocked=False, step=None):
     """Service levels of ``items`` (``{"unit_cost", "demand", "order_qty"}``) at the price ``lam``
     of :func:`allocation_price`, in the items' order: products without demand get the lower bound
     (0 with ``not_stocked``)."""
     _demand, weight, active = _weights(items)
-    levels = np.where(active, _levels(weight, lam, bounds, not_stocked), 0.0 if not_stocked else bounds[0])
+    levels = np.where(active, _levels(weight, lam, bounds, not_stocked, step), 0.0 if not_stocked else bounds[0])
     return [float(x) for x in levels]
