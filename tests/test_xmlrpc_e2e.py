@@ -103,8 +103,15 @@ def test_lead_scoring_over_xmlrpc(rpc):
 
 
 def test_xmlrpc_unknown_lead_is_a_clear_error(rpc):
-    with pytest.raises(xmlrpc.client.Fault, match="No lead with id"):
+    """An id that does not exist is an access error (the same as one of another company), and a bad
+    argument a clear refusal (fault 2), never a traceback (fault 1)."""
+    with pytest.raises(xmlrpc.client.Fault, match="cannot access") as missing:
         rpc("crm.lead", "ai_explain", [987654321])
+    assert missing.value.faultCode == 4
+    for bad in (5, "abc", [[1]], ["1"], [-1]):
+        with pytest.raises(xmlrpc.client.Fault) as refused:
+            rpc("crm.lead", "ai_score_leads", bad)
+        assert refused.value.faultCode == 2, refused.value.faultString
 
 
 def test_bill_check_over_xmlrpc(rpc):

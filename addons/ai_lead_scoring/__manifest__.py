@@ -11,6 +11,7 @@
     "external_dependencies": {"python": ["numpy", "pandas", "scikit-learn"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/ai_lead_scoring_security.xml",
         "data/ai_lead_scoring_data.xml",
         "data/ir_cron_data.xml",
         "views/crm_lead_views.xml",

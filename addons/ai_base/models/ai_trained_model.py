@@ -1,7 +1,8 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.addons.ai_base.fields import Json
 
+from ..rpc import reader_env, records_of
 from ..tools.serialize import dumps_model, loads_model
 
 
@@ -42,6 +43,23 @@ class AiTrainedModel(models.Model):
         "UNIQUE(kind, scope, company_id, version)",
         "A trained model version is stored once per kind, scope and company.",
     )
+
+    #: what users may change on a stored model (its label and whether it is archived); everything else is
+    #: set by training (``_store``), never replaced from outside
+    _USER_WRITABLE = frozenset({"name", "active"})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(reader_env(self.env)._(
+                "Trained models are stored by their training: retrain the model instead."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and set(vals) - self._USER_WRITABLE:
+            raise AccessError(reader_env(self.env)._("Only the name of a trained model can be changed; retrain it "
+                                                     "to replace what it learned."))
+        return super().write(vals)
 
     @api.depends("kind", "scope", "version", "name")
     def _compute_display_name(self):
@@ -94,8 +112,9 @@ class AiTrainedModel(models.Model):
         return loads_model(self.sudo().payload)
 
     def action_retrain(self):
-        """Retrain the model of this record's kind; each AI module plugs in ``_retrain_<kind>``."""
-        for rec in self:
+        """Retrain the model of this record's kind; each AI module plugs in ``_retrain_<kind>``. Only a
+        manager of the model's app (who may change the record) retrains it."""
+        for rec in records_of(self, "write"):
             method = getattr(rec, f"_retrain_{rec.kind}", None)
             if method is None:
                 raise UserError(self.env._("No training procedure is installed for models of kind %s.", rec.kind))

@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.ai_base import rpc
 from odoo.addons.ai_base.batching import forget_before_commit, process_in_batches, run_before_commit
 from odoo.addons.ai_base.tools import finite
 
@@ -102,9 +103,12 @@ class AccountMove(models.Model):
     # The check
 
     def action_ai_check(self):
-        """Check the selected bills again now (button and list action)."""
-        bills = self.filtered(lambda m: m.move_type in PURCHASE_TYPES)
+        """Check the selected bills again now (button and list action): the findings are stored on the
+        bills, so the caller must be allowed to change them."""
+        moves = rpc.records_of(self, "read")
+        bills = moves.filtered(lambda m: m.move_type in PURCHASE_TYPES)
         if bills:
+            bills.check_access("write")
             bills._ai_check(safe=False)
         return True
 
@@ -341,19 +345,24 @@ class AccountMove(models.Model):
                                   label="AI bill check")
 
     @api.model
-    def ai_check_bills(self, bill_ids):
+    def ai_check_bills(self, bill_ids, **options):
         """XML-RPC / JSON-RPC: check the given vendor bills now and return their findings.
 
-        :param bill_ids: ids of vendor bills or refunds (other ids are reported as not checked)
+        :param bill_ids: list of ids (at most 10,000) of vendor bills or refunds the caller may change;
+            other moves are reported as ``not_a_bill``
+        :raises UserError: ``bill_ids`` is not a list of positive ids, or too long
+        :raises AccessError: an id does not exist or is not visible to the caller (one message for both),
+            or the caller may not change the bills (e.g. the accounting read-only group)
         :return: list of ``{"id", "name", "state": "ok"|"info"|"warning"|"high"|"error"|"not_a_bill",
             "approval": "none"|"pending"|"approved", "findings": [{"kind", "severity", "message",
             "expected", "low", "high", "line_id", "other_bill_id", "compared_bill_ids"}]}``
         """
-        if isinstance(bill_ids, int):
-            bill_ids = [bill_ids]
-        moves = self.browse([int(i) for i in bill_ids or []]).exists()
-        moves.check_access("read")
+        self = rpc.reader(self)   # answered in the caller's language
+        rpc.options_argument(self.env, options, ())
+        moves = rpc.checked_records(self, bill_ids, "read", arg="bill_ids")
         bills = moves.filtered(lambda m: m.move_type in PURCHASE_TYPES)
+        # the findings are stored on the bills: only a caller who may change them may check them
+        bills.check_access("write")
         bills._ai_check(safe=True)
         out = []
         for move in moves:

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.ai_base import rpc
 from odoo.addons.ai_base.fields import Json
 
 # a change to one of these on a line changed from code (not through its bill) checks the bill again
@@ -37,11 +38,13 @@ class AccountMoveLine(models.Model):
 
     def action_ai_apply_account(self):
         """Apply the proposed account, analytic distribution and taxes to these draft lines."""
-        for line in self:
+        lines = rpc.records_of(self, "write")
+        lines.move_id.check_access("write")
+        for line in lines:
             if line.move_id.state != "draft" or not line.ai_account_id:
                 continue
             line._ai_apply_proposal(with_taxes=True)
-        self.move_id._ai_check(safe=True)
+        lines.move_id._ai_check(safe=True)
         return True
 
     def _ai_apply_proposal(self, with_taxes):

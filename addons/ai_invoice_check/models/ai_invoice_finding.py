@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools.translate import LazyTranslate
+from odoo.addons.ai_base import rpc
 from odoo.addons.ai_base.fields import Json
 
 _lt = LazyTranslate(__name__)
@@ -102,15 +103,18 @@ class AiInvoiceFinding(models.Model):
             finding.compared_move_ids = self.env["account.move"].browse(ids).exists()
 
     def action_mark_expected(self):
-        """Record the pattern as expected for the supplier and check the bills again."""
+        """Record the pattern as expected for the supplier and check the bills again (a decision on the
+        bills: the caller must be allowed to change them)."""
+        findings = rpc.records_of(self, "read")
+        findings.move_id.check_access("write")
         is_manager = self.env.user.has_group("account.group_account_manager")
-        for finding in self:
+        for finding in findings:
             if (finding.severity == "high" or finding.kind == "bank_account") and not is_manager:
                 raise AccessError(self.env._(
                     "Only an accounting manager can accept a high-risk finding (%s).", finding.message))
         Decision = self.env["ai.invoice.decision"].sudo()
-        moves = self.move_id
-        for finding in self:
+        moves = findings.move_id
+        for finding in findings:
             Decision.create(Decision._from_finding(finding))
             finding.move_id.message_post(body=self.env._("Marked as expected: %s", finding.message))
         moves._ai_check()

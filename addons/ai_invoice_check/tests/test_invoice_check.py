@@ -304,6 +304,26 @@ class TestInvoiceCheck(InvoiceCheckCase):
         with self.assertRaises(AccessError):
             finding.with_user(salesman).read(["message"])
 
+    def test_one_companys_history_never_checks_the_others_bills(self):
+        """The supplier is shared, its 14 bills of about 1,000 are company A's: in company B a bill of
+        1,500 has no history to be unusual against, and no finding points at A's bills."""
+        data = self.setup_other_company(name="Company B of the supplier")
+        other = data["company"]
+        tax_b = self.env["account.tax"].search([("company_id", "=", other.id), ("type_tax_use", "=", "purchase")],
+                                               limit=1)
+        bill_b = self._bill(self.supplier, self.today, 1500.0, ref="NR-2601", tax=tax_b,
+                            account=data["default_account_expense"], company_id=other.id,
+                            journal_id=data["default_journal_purchase"].id)
+        bill_b._ai_check(safe=False)
+        self.assertNotIn("amount", self.kinds(bill_b, ("info", "warning", "high")))
+        compared = set()
+        for finding in bill_b.ai_finding_ids:
+            compared |= set(finding.compared_ids or []) | set(finding.other_move_id.ids)
+        self.assertFalse(compared & set(self.history.ids))
+        # the same bill in company A is unusual against A's history
+        bill_a = self._bill(self.supplier, self.today, 1500.0, ref="NR-2602")
+        self.assertIn("amount", self.kinds(bill_a))
+
     def test_multi_company_findings_stay_in_their_company(self):
         other = self.setup_other_company()["company"]
         bill = self._bill(self.supplier, self.today, 1500.0, ref="NR-2523")

@@ -13,6 +13,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, html2plaintext
 
+from odoo.addons.ai_base import rpc
 from odoo.addons.ai_base.batching import process_in_batches
 from odoo.addons.ai_base.tools import split_every
 from odoo.addons.ai_base.fields import Json
@@ -212,7 +213,15 @@ class CrmLead(models.Model):
         """{scope: (trained model record, Scorer)} of the company's models in use."""
         models_ = self.env["ai.trained.model"].sudo().search([("kind", "=", MODEL_KIND), ("state", "=", "active"),
                                                               ("company_id", "=", company.id)])
-        return {m.scope: (m, Scorer(m._load_payload())) for m in models_}
+        scorers = {}
+        for model in models_:
+            try:
+                scorers[model.scope] = (model, Scorer(model._load_payload()))
+            except (KeyError, TypeError, ValueError, IndexError) as exc:
+                # an unreadable model never stops scoring: its leads keep Odoo's probability
+                _logger.warning("Lead scoring: model %s (id %s) cannot be loaded, not used: %s",
+                                model.display_name, model.id, str(exc)[:200])
+        return scorers
 
     def _ai_compute_scores(self):
         """Score these leads; returns {lead id: dict(score, probability, band, reasons, version)}."""
@@ -589,9 +598,9 @@ class CrmLead(models.Model):
     # User actions
 
     def action_ai_rescore(self):
-        self.check_access("write")
-        self._ai_rescore()
-        self._ai_refresh_engagement()
+        leads = rpc.records_of(self, "write")
+        leads._ai_rescore()
+        leads._ai_refresh_engagement()
         return True
 
     def action_ai_explain(self):
@@ -637,7 +646,9 @@ class CrmLead(models.Model):
     def action_ai_followup(self):
         """Open the mail composer with the drafted email, or log the call script."""
         self.ensure_one()
+        rpc.records_of(self, "read")
         if not self.ai_followup_draft:
+            self.check_access("write")      # the draft is stored on the lead
             self._ai_refresh_engagement()
         if self.ai_followup_kind == "email":
             body = self._ai_llm_rewrite(self.ai_followup_subject, self.ai_followup_draft or "")
@@ -656,40 +667,43 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------------------------------
     # XML-RPC / JSON-RPC API
 
-    def _ai_readable(self, lead_ids):
-        leads = self.browse(lead_ids).exists()
-        missing = set(lead_ids) - set(leads.ids)
-        if missing:
-            raise UserError(_("No lead with id %s.", ", ".join(map(str, sorted(missing)))))
-        leads.check_access("read")
-        return leads
+    def _ai_readable(self, lead_ids, operation="read"):
+        """The leads of ``lead_ids`` (ids from outside) checked for ``operation`` by the caller: a missing
+        id and an id the caller may not see get the same AccessError."""
+        return rpc.checked_records(self, lead_ids, operation, arg="lead_ids")
 
     @api.model
-    def ai_score_leads(self, lead_ids):
+    def ai_score_leads(self, lead_ids, **options):
         """Score the given leads now and return their scores.
 
         :param lead_ids: list of crm.lead ids the caller may read
         :return: list of {id, score (0-100), probability (%), band (A-D), trend, previous_score,
                  reasons [{label, points}], model_version (0 = not enough history, Odoo's probability)}
         """
-        leads = self._ai_readable(lead_ids)
+        self = rpc.reader(self)   # answered in the caller's language
+        rpc.options_argument(self.env, options, ())
+        leads = self._ai_readable(lead_ids, "write")   # the new scores are stored on the leads
         leads.sudo()._ai_rescore()
         return [{"id": lead.id, "score": lead.ai_score, "probability": lead.ai_probability, "band": lead.ai_band,
                  "trend": lead.ai_trend, "previous_score": lead.ai_score_previous, "reasons": lead.ai_reasons or [],
                  "model_version": lead.ai_model_version} for lead in leads.sudo()]
 
     @api.model
-    def ai_explain(self, lead_ids):
+    def ai_explain(self, lead_ids, **options):
         """Reasons of the current score of each lead: list of {id, score, reasons [{label, points}], text}."""
+        self = rpc.reader(self)   # answered in the caller's language
+        rpc.options_argument(self.env, options, ())
         leads = self._ai_readable(lead_ids)
         return [{"id": lead.id, "score": lead.ai_score, "reasons": lead.ai_reasons or [],
                  "text": lead.ai_reasons_text or ""} for lead in leads.sudo()]
 
     @api.model
-    def ai_next_best_action(self, lead_ids):
+    def ai_next_best_action(self, lead_ids, **options):
         """When, how and what to send next: list of {id, channel, best_time, best_weekday, best_hours,
         evidence, days_quiet, draft {kind, subject, body}}; False where a value is unknown."""
-        leads = self._ai_readable(lead_ids)
+        self = rpc.reader(self)   # answered in the caller's language
+        rpc.options_argument(self.env, options, ())
+        leads = self._ai_readable(lead_ids, "write")   # the best time and draft are stored on the leads
         leads.sudo()._ai_refresh_engagement()
         now = fields.Datetime.now()
         result = []

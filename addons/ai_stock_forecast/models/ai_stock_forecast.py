@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
+from odoo.addons.ai_base import rpc
 from odoo.addons.ai_base.tools import finite, split_every
 from odoo.addons.ai_base.fields import Json
 
@@ -324,8 +325,9 @@ class AiStockForecast(models.Model):
     # Buttons and integrations
 
     def action_refresh(self):
-        for company in self.company_id:
-            mine = self.filtered(lambda f, c=company: f.company_id == c)
+        forecasts = rpc.records_of(self, "write")
+        for company in forecasts.company_id:
+            mine = forecasts.filtered(lambda f, c=company: f.company_id == c)
             self.with_company(company)._ai_forecast_company(company, product_ids=mine.product_id.ids,
                                                             warehouse_ids=mine.warehouse_id.ids)
         return True

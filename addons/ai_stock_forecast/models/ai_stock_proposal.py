@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.ai_base import rpc
+
 from .. import forecast as core
 from . import demand_data
 
@@ -126,8 +128,15 @@ class AiStockProposal(models.Model):
         for anchor, pairs in optimised.items():
             price = self._ai_allocation_price(company, anchor, settings)
             items = [_allocation_item(*rows[pair], settings["review_period"]) for pair in pairs]
-            levels.update(zip(pairs, core.service_levels_at(items, price, not_stocked=True)))
+            levels.update(zip(pairs, core.service_levels_at(items, price, not_stocked=True,
+                                                            step=self._ai_service_level_step())))
         return levels
+
+    @api.model
+    def _ai_service_level_step(self):
+        """The precision service levels are stored at (3 decimals): the allocation rounds up to it, so that
+        the levels as stored reach the category's target."""
+        return 10.0 ** -self.env["ai.stock.forecast"]._fields["service_level"].get_digits(self.env)[1]
 
     @api.model
     def _ai_allocation_price(self, company, anchor, settings):
@@ -148,12 +157,13 @@ class AiStockProposal(models.Model):
                 if anchor_of[product.categ_id] == anchor:
                     items.append(_allocation_item(product, _seller(product, company), forecast,
                                                   settings["review_period"]))
-            memo[anchor.id] = core.allocation_price(items, anchor._ai_service_level(), not_stocked=True)
+            memo[anchor.id] = core.allocation_price(items, anchor._ai_service_level(), not_stocked=True,
+                                                    step=self._ai_service_level_step())
         return memo[anchor.id]
 
     def action_create_rfq(self):
         """One request for quotation per supplier (and warehouse) for the selected proposals."""
-        todo = self.filtered(lambda p: p.state == "proposed")
+        todo = rpc.records_of(self, "write").filtered(lambda p: p.state == "proposed")
         if not todo:
             raise UserError(self.env._("Select proposals that are still open."))
         missing = todo.filtered(lambda p: not p.supplier_id)
@@ -185,14 +195,14 @@ class AiStockProposal(models.Model):
                 "res_model": "purchase.order", "view_mode": "list,form", "domain": [("id", "in", orders.ids)]}
 
     def action_dismiss(self):
-        self.filtered(lambda p: p.state == "proposed").write({"state": "cancel"})
+        rpc.records_of(self, "write").filtered(lambda p: p.state == "proposed").write({"state": "cancel"})
         return True
 
     def action_update_reordering_rules(self):
         """Write the forecast-derived minimum and maximum into Odoo's reordering rules."""
         settings = self.env["ai.stock.forecast"]._ai_settings()
         Orderpoint = self.env["stock.warehouse.orderpoint"]
-        for proposal in self.filtered("forecast_id"):
+        for proposal in rpc.records_of(self, "read").filtered("forecast_id"):
             forecast = proposal.forecast_id
             product = proposal.product_id.with_company(proposal.company_id)
             seller = _seller(product, proposal.company_id)
@@ -215,16 +225,22 @@ class AiStockProposal(models.Model):
         return True
 
     @api.model
-    def ai_get_proposals(self, company_id=False):
+    def ai_get_proposals(self, company_id=False, **options):
         """XML-RPC / JSON-RPC: the open purchase proposals (of a company, default the user's).
+
+        :param company_id: one of the caller's companies (default: every company the caller works in)
+        :raises UserError: ``company_id`` is not a positive id
+        :raises AccessError: the company does not exist or is not one of the caller's
 
         :return: list of ``{"id", "product_id", "product", "warehouse_id", "supplier_id", "supplier",
             "qty", "uom", "stockout_date", "order_by", "arrival_date", "late", "reason"}`` (dates as
             ISO strings, False when unknown), soonest order-by date first
         """
+        self = rpc.reader(self)   # answered in the caller's language
+        rpc.options_argument(self.env, options, ())
         domain = [("state", "=", "proposed")]
         if company_id:
-            domain.append(("company_id", "=", int(company_id)))
+            domain.append(("company_id", "=", rpc.company_argument(self.env, company_id).id))
         out = []
         for p in self.search(domain):
             out.append({

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.ai_base import rpc
+
 
 class ProductCategory(models.Model):
     _inherit = "product.category"
@@ -61,11 +63,15 @@ class ProductProduct(models.Model):
         return forecasts.action_open_graph()
 
     def action_ai_refresh_forecast(self):
-        """Forecast these products now (every warehouse they have demand in)."""
+        """Forecast these products now (every warehouse they have demand in): the forecasts are stored,
+        so the caller must be allowed to change them."""
+        products = rpc.records_of(self, "read")
         Forecast = self.env["ai.stock.forecast"]
+        Forecast.check_access("write")
+        Forecast.check_access("create")
         for company in self.env.companies:
-            Forecast.with_company(company)._ai_forecast_company(company, product_ids=self.ids)
-        forecasts = self.ai_forecast_ids
+            Forecast.with_company(company)._ai_forecast_company(company, product_ids=products.ids)
+        forecasts = products.ai_forecast_ids
         if forecasts:
             return forecasts.action_open_graph()
         return {"type": "ir.actions.client", "tag": "display_notification",
@@ -73,17 +79,24 @@ class ProductProduct(models.Model):
                     "No demand in the last three years: nothing to forecast.")}}
 
     @api.model
-    def ai_get_forecast(self, product_ids, warehouse_id=False):
+    def ai_get_forecast(self, product_ids, warehouse_id=False, **options):
         """XML-RPC / JSON-RPC: the current forecast of products.
 
+        :param product_ids: list of product.product ids the caller may read (at most 10,000)
+        :param warehouse_id: a warehouse id (default: every warehouse of the caller's companies)
+        :raises UserError: an argument is not a list of positive ids / a positive id
+        :raises AccessError: an id does not exist or is not visible to the caller (one message for both)
         :return: list of ``{"product_id", "warehouse_id", "model", "reason", "mase", "wape", "bias",
             "computed_on", "demand_30", "demand_90", "days": [{"date", "p10", "p50", "p90"}]}``
         """
-        if isinstance(product_ids, int):
-            product_ids = [product_ids]
-        domain = [("product_id", "in", [int(i) for i in product_ids or []]), ("state", "=", "ok")]
+        self = rpc.reader(self)   # answered in the caller's language
+        rpc.options_argument(self.env, options, ())
+        products = rpc.checked_records(self, product_ids, "read", arg="product_ids")
+        domain = [("product_id", "in", products.ids), ("state", "=", "ok")]
+        warehouse_id = rpc.id_argument(self.env, warehouse_id, arg="warehouse_id")
         if warehouse_id:
-            domain.append(("warehouse_id", "=", int(warehouse_id)))
+            warehouse = rpc.checked_records(self.env["stock.warehouse"], [warehouse_id], "read", arg="warehouse_id")
+            domain.append(("warehouse_id", "=", warehouse.id))
         out = []
         for forecast in self.env["ai.stock.forecast"].search(domain):
             days = {}

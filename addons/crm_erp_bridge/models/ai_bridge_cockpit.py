@@ -16,7 +16,7 @@ class AiBridgeCockpit(models.TransientModel):
     _name = "ai.bridge.cockpit"
     _description = "CRM-ERP cockpit"
 
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, readonly=True)
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     pipeline_count = fields.Integer("Open opportunities", compute="_compute_figures")
     pipeline_value = fields.Monetary("Pipeline", compute="_compute_figures")

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from odoo.addons.ai_base import rpc
 from odoo.addons.ai_base.batching import process_in_batches, run_before_commit
 from odoo.addons.ai_base.tools.chunks import split_every
 
@@ -11,6 +12,8 @@ from . import bridge_sql
 # who may read a customer's 360 aggregates: salespeople and accounting users (no invoice detail for the former)
 READERS = "sales_team.group_sale_salesman,account.group_account_invoice,account.group_account_readonly"
 ACCOUNTANTS = "account.group_account_invoice,account.group_account_readonly"
+# who may have the facts recomputed (a read-only user changes nothing, not even derived figures)
+REFRESHERS = "sales_team.group_sale_salesman,account.group_account_invoice"
 REFRESH_QUEUE = "crm_erp_bridge.refresh_360"
 REFRESH_BATCH = 2000
 # partner field -> ai.customer.fact field (the current company's row)
@@ -236,7 +239,7 @@ class ResPartner(models.Model):
     # XML-RPC / JSON-RPC
 
     @api.model
-    def ai_customer_360(self, partner_ids, company_id=False):
+    def ai_customer_360(self, partner_ids, company_id=False, **options):
         """The 360 facts of customers, as plain data.
 
         :param partner_ids: list of res.partner ids the caller may read (a contact gives its company's facts)
@@ -251,17 +254,17 @@ class ResPartner(models.Model):
             refreshed_on; plus ``overdue_invoices`` [{id, name, invoice_date_due, amount_residual}] when
             the caller has accounting rights. Refreshes the facts first when ``refresh`` context key is set.
         """
+        self = rpc.reader(self)   # answered in the caller's language
+        rpc.options_argument(self.env, options, ())
         if not self.env.user.has_groups(READERS):
             raise AccessError(_("Customer 360 facts are for sales and accounting users."))
-        partners = self.browse(partner_ids).exists()
-        missing = set(partner_ids) - set(partners.ids)
-        if missing:
-            raise UserError(_("No partner with id %s.", ", ".join(map(str, sorted(missing)))))
-        partners.check_access("read")
-        company = self.env["res.company"].browse(company_id) if company_id else self.env.company
-        if company not in self.env.user.company_ids:
-            raise AccessError(_("You have no access to the company %s.", company_id))
-        if self.env.context.get("refresh"):
+        refresh = bool(self.env.context.get("refresh"))
+        if refresh and not self.env.user.has_groups(REFRESHERS):
+            raise AccessError(_("Refreshing customer 360 facts is for sales and invoicing users, not read-only ones."))
+        # refreshing stores new facts: only for partners the caller may change
+        partners = rpc.checked_records(self, partner_ids, "write" if refresh else "read", arg="partner_ids")
+        company = rpc.company_argument(self.env, company_id)
+        if refresh:
             partners._ai_refresh_360()
         commercial = {p.id: p.sudo().commercial_partner_id.id for p in partners}
         facts = self._ai_facts_by_partner(set(commercial.values()), company)
