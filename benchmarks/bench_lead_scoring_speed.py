@@ -150,12 +150,20 @@ def main(argv=None):
         cr.rollback()
     rescore_one_ms = statistics.median(samples)
     n_open = args.leads - args.closed
-    speed = {"rescore_100k_s": round(cron_s, 2), "rescore_all_100k_s": round(all_s, 2),
-             "native_recompute_100k_s": round(native_s, 2),
-             "train_50k_s": round(train_s, 2), "rescore_one_ms": round(rescore_one_ms, 1),
-             "rescore_100k_unchanged_s": round(nightly_s, 2),
-             "n_leads": len(all_ids), "n_closed": args.closed, "n_open": n_open,
-             "native_runs_s": [round(x, 2) for x in native_runs], "rescore_runs_s": [round(x, 2) for x in cron_runs], "train_auc": metrics.get("auc")}
+    speed = {
+        "rescore_100k_s": round(cron_s, 2),
+        "rescore_all_100k_s": round(all_s, 2),
+        "native_recompute_100k_s": round(native_s, 2),
+        "train_50k_s": round(train_s, 2),
+        "rescore_one_ms": round(rescore_one_ms, 1),
+        "rescore_100k_unchanged_s": round(nightly_s, 2),
+        "n_leads": len(all_ids),
+        "n_closed": args.closed,
+        "n_open": n_open,
+        "native_runs_s": [round(x, 2) for x in native_runs],
+        "rescore_runs_s": [round(x, 2) for x in cron_runs],
+        "train_auc": metrics.get("auc"),
+    }
     print()
     print(f"{'measure':44s} {'ours':>10s} {'Odoo PLS':>10s} {'target':>14s}")
     print(f"{f'nightly rescoring, {n_open} open of {len(all_ids)}, median s':44s} {cron_s:10.2f} {native_s:10.2f} "

@@ -89,12 +89,12 @@ def discover_odoo_tests(modules=None):
                                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name.startswith("test")]
                     classes[node.name] = (bases, methods, path)
 
-        def all_methods(name, seen=()):
+        def all_methods(name, seen=(), classes=classes):
             bases, methods, _ = classes[name]
             result = list(methods)
             for base in bases:
                 if base in classes and base not in seen:
-                    result += [m for m in all_methods(base, seen + (name,)) if m not in result]
+                    result += [m for m in all_methods(base, seen + (name,), classes) if m not in result]
             return result
 
         run_files = set(_imported_test_files(tests_dir))

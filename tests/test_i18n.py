@@ -28,3 +28,17 @@ def test_placeholders_survive_translation(module):
         if entry.msgstr:
             named = lambda text: sorted(re.findall(r"%\(\w+\)s|%s|%d", text))  # noqa: E731
             assert named(entry.msgid) == named(entry.msgstr), f"placeholders differ in {entry.msgid!r}"
+
+
+@pytest.mark.parametrize("module", suite_modules())
+def test_every_translation_is_in_the_template(module):
+    """Odoo merges fr.po with the module's .pot when it reads code translations: an entry missing from
+    the .pot is taken as obsolete and the user reads English (run ./suite pot after adding messages)."""
+    pot_path, po_path = ADDONS / module / "i18n" / f"{module}.pot", ADDONS / module / "i18n" / "fr.po"
+    if not (pot_path.exists() and po_path.exists()):
+        pytest.skip("no template or no fr.po")
+    in_pot = {(entry.msgctxt, entry.msgid) for entry in polib.pofile(str(pot_path))}
+    outside = [entry.msgid for entry in polib.pofile(str(po_path))
+               if not entry.obsolete and entry.msgstr and (entry.msgctxt, entry.msgid) not in in_pot]
+    assert not outside, f"{len(outside)} French translations of {module} are not in {module}.pot " \
+                        f"(run ./suite pot {module}), e.g. {outside[:3]}"

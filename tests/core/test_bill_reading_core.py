@@ -81,23 +81,45 @@ def english_bill(number="INV-2026-0042", total="1,481.47"):
 
 
 def french_bill():
-    return [[
-        (20, 20, "Dupont Fournitures SARL", 14), (20, 26, "5 avenue Jean Jaurès, 69007 Lyon", 9),
-        (20, 31, "TVA intracommunautaire : FR40303265045 - SIRET 303 265 045 00015", 9),
-        (120, 45, "Facturé à :", 9), (120, 50, "Client SA", 10),
-        (20, 70, "FACTURE", 16),
-        (20, 80, "Facture n° FA-2026-117", 10),
-        (20, 86, "Date :", 10), (60, 86, "23/11/2026", 10),
-        (20, 92, "Échéance :", 10), (60, 92, "23 décembre 2026", 10),
-        (20, 98, "Votre commande :", 10), (60, 98, "CMD-5521", 10),
-    ] + table(115, [("Désignation", "Quantité", "Prix unitaire", "Montant HT"),
-                    ("Ramette papier A4", "10", "4,50", "45,00"),
-                    ("Classeurs", "50", "23,79", "1 189,56")]) + [
-        (130, 150, "Total HT", 10), (165, 150, "1 234,56 €", 10),
-        (130, 156, "TVA 20 %", 10), (165, 156, "246,91 €", 10),
-        (130, 162, "Total TTC", 11), (165, 162, "1 481,47 €", 11),
-        (20, 190, f"IBAN : {FR_IBAN[:4]} {FR_IBAN[4:8]} {FR_IBAN[8:12]} {FR_IBAN[12:16]} {FR_IBAN[16:20]} {FR_IBAN[20:24]} {FR_IBAN[24:]}", 9),
-    ]]
+    return [
+        [
+            (20, 20, "Dupont Fournitures SARL", 14),
+            (20, 26, "5 avenue Jean Jaurès, 69007 Lyon", 9),
+            (20, 31, "TVA intracommunautaire : FR40303265045 - SIRET 303 265 045 00015", 9),
+            (120, 45, "Facturé à :", 9),
+            (120, 50, "Client SA", 10),
+            (20, 70, "FACTURE", 16),
+            (20, 80, "Facture n° FA-2026-117", 10),
+            (20, 86, "Date :", 10),
+            (60, 86, "23/11/2026", 10),
+            (20, 92, "Échéance :", 10),
+            (60, 92, "23 décembre 2026", 10),
+            (20, 98, "Votre commande :", 10),
+            (60, 98, "CMD-5521", 10),
+        ]
+        + table(
+            115,
+            [
+                ("Désignation", "Quantité", "Prix unitaire", "Montant HT"),
+                ("Ramette papier A4", "10", "4,50", "45,00"),
+                ("Classeurs", "50", "23,79", "1 189,56"),
+            ],
+        )
+        + [
+            (130, 150, "Total HT", 10),
+            (165, 150, "1 234,56 €", 10),
+            (130, 156, "TVA 20 %", 10),
+            (165, 156, "246,91 €", 10),
+            (130, 162, "Total TTC", 11),
+            (165, 162, "1 481,47 €", 11),
+            (
+                20,
+                190,
+                "IBAN : " + " ".join(FR_IBAN[i:i + 4] for i in range(0, len(FR_IBAN), 4)),
+                9,
+            ),
+        ]
+    ]
 
 
 def german_bill():

@@ -536,7 +536,7 @@ def category_rows(n_suppliers=40, n_rows=6000, seed=0):
               ("6156", "maintenance contract", 400), ("6251", "travel train ticket", 120),
               ("6226", "consulting fees", 3000)]
     suppliers = []
-    for s in range(n_suppliers):
+    for _s in range(n_suppliers):
         mine = rng.choice(len(kinds_), int(rng.integers(2, 4)), replace=False)
         weights = rng.dirichlet(np.ones(len(mine)))
         suppliers.append((mine, weights))

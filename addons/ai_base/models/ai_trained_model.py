@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.addons.ai_base.fields import Json
+
+from ..fields import Json
 
 from ..rpc import reader_env, records_of
 from ..tools.serialize import dumps_model, loads_model

@@ -29,7 +29,8 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         icp = self.env["ir.config_parameter"].sudo()
         for fname, key in self._ai_default_on_params().items():
             icp.set_param(key, "True" if self[fname] else "False")
+        return res

@@ -1,1 +1,2 @@
 from . import test_ai_base
+from . import test_concurrency

@@ -184,7 +184,9 @@ class CategoryModel:
         for prod, counts in product_acc.items():
             for acc, c in counts.items():
                 prod_rows.append((prod, acc, c))
-        label_list = lambda table: [_label(v) for _, (i, v) in sorted(table.items(), key=lambda kv: kv[1][0])]
+        def label_list(table):
+            return [_label(v) for _, (_i, v) in sorted(table.items(), key=lambda kv: kv[1][0])]
+
         return {
             "format": FORMAT, "version": VERSION, "options": opts,
             "accounts": label_list(accounts), "analytics": label_list(analytics), "taxes": label_list(taxes),

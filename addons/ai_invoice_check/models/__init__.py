@@ -6,3 +6,4 @@ from . import account_move_line
 from . import bill_category
 from . import res_config_settings
 from . import bill_reading
+from . import bill_intake

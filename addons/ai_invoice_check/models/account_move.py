@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.ai_base import rpc
-from odoo.addons.ai_base.batching import forget_before_commit, process_in_batches, run_before_commit
+from odoo.addons.ai_base.batching import CONCURRENCY_ERRORS, forget_before_commit, process_in_batches, run_before_commit
 from odoo.addons.ai_base.tools import finite
 
 from .. import checks
@@ -28,7 +28,7 @@ CHECK_STATES = [("none", "Not checked"), ("ok", "No finding"), ("info", "Info"),
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited  # one file per feature
 
     ai_finding_ids = fields.One2many("ai.invoice.finding", "move_id", "AI findings", readonly=True)
     ai_check_state = fields.Selection(CHECK_STATES, "AI check", default="none", readonly=True, copy=False,
@@ -129,6 +129,10 @@ class AccountMove(models.Model):
         try:
             with self.env.cr.savepoint():
                 return bills._ai_check_unsafe(propose=propose, today=today)
+        except CONCURRENCY_ERRORS:
+            # another transaction changed these bills: Odoo retries the whole request (or the next run of
+            # the scheduled action takes them up); storing an "error" state here would be false
+            raise
         except Exception as exc:  # noqa: BLE001 - the check must never block saving a bill
             if not safe:
                 raise
@@ -339,10 +343,20 @@ class AccountMove(models.Model):
 
     @api.model
     def _cron_ai_check_draft_bills(self, batch_size=200):
-        """Check draft vendor bills again (new bills arrived, decisions were taken)."""
-        drafts = self.search([("move_type", "in", PURCHASE_TYPES), ("state", "=", "draft")], order="id")
-        return process_in_batches(drafts, lambda batch: batch._ai_check(safe=False), batch_size=batch_size,
-                                  label="AI bill check")
+        """Check draft vendor bills again (new bills arrived, decisions were taken): company by company,
+        each in its own context; a bill being saved by a user right now is skipped (next run)."""
+        stats = {"processed": 0, "failed": 0, "skipped": 0, "errors": {}}
+        for company in self.env["res.company"].sudo().search([]):
+            # a scheduled action (private method, not callable over RPC) works as the system on each company
+            moves = self.sudo().with_company(company).with_context(allowed_company_ids=company.ids)
+            drafts = moves.search([("move_type", "in", PURCHASE_TYPES), ("state", "=", "draft"),
+                                   ("company_id", "=", company.id)], order="id")
+            done = process_in_batches(drafts, lambda batch: batch._ai_check(safe=False), batch_size=batch_size,
+                                      label="AI bill check", lock=True)
+            for key in ("processed", "failed", "skipped"):
+                stats[key] += done[key]
+            stats["errors"].update(done["errors"])
+        return stats
 
     @api.model
     def ai_check_bills(self, bill_ids, **options):

@@ -8,7 +8,7 @@ LINE_TRIGGER_FIELDS = {"product_id", "quantity", "price_unit", "tax_ids", "accou
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited  # one file per feature
 
     ai_account_id = fields.Many2one("account.account", "Proposed account", readonly=True, copy=False,
                                     help="The expense account this supplier's past bills used for such a line")

@@ -6,6 +6,8 @@ import time
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.ai_base.batching import CONCURRENCY_ERRORS
+
 from ..checks import CategoryModel
 
 _logger = logging.getLogger(__name__)
@@ -16,7 +18,7 @@ MIN_LINES = 20
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited  # one file per feature
 
     @api.model
     def _ai_category_rows(self, company, since=None):
@@ -85,6 +87,8 @@ class AccountMove(models.Model):
             try:
                 with self.env.cr.savepoint():
                     self.with_company(company)._ai_train_category(company)
+            except CONCURRENCY_ERRORS:
+                raise
             except Exception:  # noqa: BLE001 - one company's failure must not stop the others
                 _logger.exception("AI bill check: training the account proposals of %s failed", company.name)
 
@@ -133,7 +137,7 @@ class AccountMove(models.Model):
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited  # one file per feature
 
     def _ai_default_accounts(self):
         """The accounts Odoo itself puts on such a line: an automatic proposal may replace only these."""

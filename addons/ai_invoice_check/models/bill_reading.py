@@ -10,9 +10,10 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, clean_context, float_compare
+from odoo.addons.ai_base.batching import CONCURRENCY_ERRORS
 from odoo.addons.ai_base.fields import Json
 
 from .. import reading
@@ -46,7 +47,7 @@ class AiBillLayoutMemory(models.Model):
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited  # one file per feature
 
     ai_read_state = fields.Selection(
         [("none", "Not read"), ("read", "Read"), ("to_check", "Read, to check"), ("failed", "Not readable")],
@@ -85,6 +86,8 @@ class AccountMove(models.Model):
                     with self.env.cr.savepoint():
                         self._ai_read_document(document["raw"], document.get("name"), document.get("mimetype"),
                                                overwrite=False)
+                except CONCURRENCY_ERRORS:
+                    raise
                 except Exception:  # noqa: BLE001 - the bill stays as Odoo's importer left it
                     _logger.exception("Bill reading: completing %s from its PDF failed", self.display_name)
         return res
@@ -396,6 +399,7 @@ class AccountMove(models.Model):
             self.message_post(body=self.env._(
                 "Noted where %(supplier)s prints %(fields)s: its next bills are read that way.",
                 supplier=self.commercial_partner_id.name, fields=", ".join(learned)))
+        return bool(learned)
 
     # ------------------------------------------------------------------------------------------
     # Buttons and RPC
@@ -442,31 +446,5 @@ class AccountMove(models.Model):
                 {"partner_id": partner.id, "acc_number": iban, "allow_out_payment": False})
         return True
 
-    @api.model
-    def ai_import_bill_documents(self, documents, journal_id=False):
-        """XML-RPC / JSON-RPC: create draft vendor bills from documents, as a drop on the bills list.
-
-        :param documents: ``[{"name": "bill.pdf", "datas": base64 text}]`` (PDF, image or XML e-invoice)
-        :param journal_id: a purchase journal (default: the company's first one)
-        :return: ``[{"id", "name", "read_state", "partner_id", "ref", "invoice_date", "amount_total",
-            "check_state"}]`` - one bill per document
-        """
-        journal = self.env["account.journal"].browse(journal_id) if journal_id else \
-            self.env["account.journal"].search([("type", "=", "purchase"),
-                                                ("company_id", "=", self.env.company.id)], limit=1)
-        if not journal or journal.type != "purchase":
-            raise UserError(self.env._("Give a purchase journal."))
-        attachments = self.env["ir.attachment"].create([{
-            "name": doc.get("name") or "bill.pdf", "datas": doc.get("datas"), "res_model": "account.journal",
-            "res_id": journal.id} for doc in documents or []])
-        if not attachments:
-            return []
-        moves = journal.with_context(default_move_type="in_invoice")._create_document_from_attachment(attachments.ids)
-        out = []
-        for move in moves:
-            out.append({"id": move.id, "name": move.display_name, "read_state": move.ai_read_state,
-                        "partner_id": move.partner_id.id or False, "ref": move.ref or False,
-                        "invoice_date": fields.Date.to_string(move.invoice_date) or False,
-                        "amount_total": move.amount_total, "check_state": move.ai_check_state})
-        return out
+    # ai_import_bill_documents (XML-RPC): models/bill_intake.py
 

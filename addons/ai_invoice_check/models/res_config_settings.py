@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .ai_invoice_check_policy import ACTIONS
 
@@ -16,6 +17,15 @@ class ResConfigSettings(models.TransientModel):
     ai_bill_category_threshold = fields.Float("Confidence to apply automatically", digits=(3, 2),
                                               compute="_compute_ai_bill_policy",
                                               inverse="_inverse_ai_bill_policy", readonly=False)
+    ai_bill_max_document_mb = fields.Integer(
+        "Largest bill document (MB)", config_parameter="ai_invoice_check.max_document_mb", default=20,
+        help="A supplier bill file (PDF, XML, image) larger than this is refused at upload, with a message")
+
+    @api.constrains("ai_bill_max_document_mb")
+    def _check_ai_bill_max_document_mb(self):
+        for settings in self:
+            if not 1 <= settings.ai_bill_max_document_mb <= 1000:
+                raise ValidationError(self.env._("The largest bill document must be between 1 and 1,000 MB."))
 
     @api.depends("company_id")
     def _compute_ai_bill_policy(self):

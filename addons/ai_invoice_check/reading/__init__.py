@@ -55,6 +55,7 @@ fatal: the first ``max_pages`` pages are read), ``no_text`` (a scan or picture w
 nothing), ``ocr_unavailable``, ``timeout``, ``tool_missing``, ``unknown_currency`` (not fatal).
 ``read_document`` never raises on bad input.
 """
+import contextlib
 import datetime as dt
 import os
 import tempfile
@@ -278,10 +279,8 @@ def from_json(result):
     for name, field in (result.get("fields") or {}).items():
         field = dict(field)
         if name in ("bill_date", "due_date") and isinstance(field.get("value"), str):
-            try:
+            with contextlib.suppress(ValueError):   # not a date: kept as read
                 field["value"] = dt.date.fromisoformat(field["value"][:10])
-            except ValueError:
-                pass
         fields[name] = field
     out["fields"] = fields
     return out

@@ -34,7 +34,7 @@ NOT_CURRENCY = {"TVA", "VAT", "BTW", "IVA", "GST", "TAX", "NET", "TTC", "QTY", "
                 "VON", "BIS", "DER", "DIE", "DAS", "UND", "LES", "DES", "POS", "ART", "NUM", "CGI", "APE", "NAF", "TEL",
                 "FAX", "WWW", "EAN", "GLN", "CET", "UTC", "GMT", "IGST", "CGS", "SGS", "HSN", "SAC", "PAN", "CIN",
                 "IBA", "BAN", "KVK", "RCS", "SAS", "SRL", "LLC", "LTD", "INC", "BVBA", "SEPA", "CCE", "DPU", "DAP",
-                "DDP", "EXW", "FOB", "CIF", "FCA", "CPT", "CIP", "DAT", "SIRET", "SIREN", "VIA", "ONE", "TWO", "ALL",
+                "DDP", "EXW", "FOB", "FCA", "CPT", "CIP", "DAT", "SIRET", "SIREN", "VIA", "ONE", "TWO", "ALL",
                 "NEW", "OLD", "YES", "NON", "OUI", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP",
                 "OCT", "NOV", "DEC", "MWST", "UST", "USD$", "RSD"} - ISO_CURRENCIES
 
@@ -163,7 +163,9 @@ def amount_candidates(ctx):
             if field == "amount_total" and NOT_TOTAL_RE.search(cell["folded"]) and not re.search(
                     r"(?<![a-z])(?:inkl|incl|ttc|brutto)", cell["folded"]):
                 continue
-            if field == "amount_tax" and (ctx.labels_match(cell, "amount_untaxed") or re.search(r"\bexcl|\bohne|\bhors|\bnet\b", label_text)):
+            if field == "amount_tax" and (
+                ctx.labels_match(cell, "amount_untaxed") or re.search(r"\bexcl|\bohne|\bhors|\bnet\b", label_text)
+            ):
                 continue
             if field == "amount_untaxed" and re.search(r"(?<![a-z])(?:incl|ttc|brutto)", cell["folded"]):
                 continue
@@ -315,11 +317,17 @@ def choose_amounts(ctx, cands, breakdown, memory_values):
     if x and not u and not t and breakdown:
         pass
     if x and u and not t and abs(u["value"] - x["value"]) <= 0.011:
-        fields["amount_tax"] = {"value": 0.0, "confidence": 0.5,
-                                "source": {"page": None, "bbox": None, "line": None, "label": "total = untaxed", "position": None}}
+        fields["amount_tax"] = {
+            "value": 0.0,
+            "confidence": 0.5,
+            "source": {"page": None, "bbox": None, "line": None, "label": "total = untaxed", "position": None},
+        }
     if not x and u and t:
-        fields["amount_total"] = {"value": round(u["value"] + t["value"], 2), "confidence": 0.4,
-                                  "source": {"page": None, "bbox": None, "line": None, "label": "untaxed + tax", "position": None}}
+        fields["amount_total"] = {
+            "value": round(u["value"] + t["value"], 2),
+            "confidence": 0.4,
+            "source": {"page": None, "bbox": None, "line": None, "label": "untaxed + tax", "position": None},
+        }
     if not x:
         fallback = largest_currency_amount(ctx)
         if fallback:
@@ -464,7 +472,7 @@ def currency_field(ctx, known):
     votes = {}
     unknown = {}
     for field_cell, match, _s in ctx.labels["currency"]:
-        for text, other, position, weight in ctx.neighbours(field_cell, match):
+        for text, other, position, _weight in ctx.neighbours(field_cell, match):
             code = CURRENCY_CODE_RE.search(text.upper())
             if code:
                 c = code.group(1)
@@ -477,7 +485,11 @@ def currency_field(ctx, known):
         for cell in row["cells"]:
             text = cell["text"]
             for sym, code in CURRENCY_SYMBOLS.items():
-                if code and (sym in text if not sym.isalpha() else re.search(r"(?<![a-z])" + re.escape(sym) + r"(?![a-z])", text.lower())):
+                if code and (
+                    sym in text
+                    if not sym.isalpha()
+                    else re.search(r"(?<![a-z])" + re.escape(sym) + r"(?![a-z])", text.lower())
+                ):
                     votes[code] = votes.get(code, 0) + (1 if sym != "$" else 0.6)
             for match in CURRENCY_CODE_RE.finditer(text):
                 code = match.group(1)

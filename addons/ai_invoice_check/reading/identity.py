@@ -95,8 +95,14 @@ REGISTRY_PATTERNS = [
     ("kvk", re.compile(r"\b(?:kvk|kamer van koophandel|coc|chamber of commerce)\b[^\d]{0,30}(\d{8})\b", re.I)),
     ("hr", re.compile(r"\b(HR[AB]\s?\d{2,7}(?:\s?[A-Z]{1,2})?)\b")),
     ("cin", re.compile(r"\b([LU]\d{5}[A-Z]{2}\d{4}[A-Z]{3}\d{6})\b")),
-    ("company_no", re.compile(r"\b(?:company (?:no|number|reg(?:istration)?(?: no)?)|registered (?:no|number)|registration number"
-                              r"|handelsregister(?:nummer)?|registre du commerce)\b\.?\s*:?\s*([A-Z]{0,2}\s?\d[\d ]{4,10}\d)", re.I)),
+    (
+        "company_no",
+        re.compile(
+            r"\b(?:company (?:no|number|reg(?:istration)?(?: no)?)|registered (?:no|number)|registration number"
+            r"|handelsregister(?:nummer)?|registre du commerce)\b\.?\s*:?\s*([A-Z]{0,2}\s?\d[\d ]{4,10}\d)",
+            re.I,
+        ),
+    ),
 ]
 EMAIL_RE = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", re.U)
 WEB_RE = re.compile(r"(?:https?://|www\.)([\w-]+(?:\.[\w-]+)+)", re.I)
@@ -220,7 +226,7 @@ def extract_identity(rows, own_vats=(), own_ibans=()):
     anchors = {item["line"] for item in seller_vats[:1] + ibans[:1] + registries[:1]}
     scored = []
     by_text = {}
-    for row, cell in names:
+    for _row, cell in names:
         key = fold(cell["text"])
         by_text.setdefault(key, []).append(cell)
     for row, cell in names:
@@ -267,7 +273,9 @@ def extract_identity(rows, own_vats=(), own_ibans=()):
             score -= 0.5
         if anchors and min(abs(row["index"] - a) for a in anchors) <= 3:
             score += 0.7
-        if len(name) > 60 or re.search(r"(?<![a-z])(?:" + BUYER_LABELS + r"|bank|banque|iban|register|amtsgericht)(?![a-z])", fold(name)):
+        if len(name) > 60 or re.search(
+            r"(?<![a-z])(?:" + BUYER_LABELS + r"|bank|banque|iban|register|amtsgericht)(?![a-z])", fold(name)
+        ):
             score -= 1.0
         scored.append((score, row["index"], name, cell))
     if scored:

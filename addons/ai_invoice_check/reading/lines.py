@@ -120,7 +120,12 @@ def read_lines(ctx):
             if line["amount"] is None and line["price_unit"] is not None and line["quantity"] is not None:
                 line["amount"] = round(line["price_unit"] * line["quantity"], 2)
             if line["amount"] is None or not line["description"].strip():
-                if current is not None and line["amount"] is not None and not line["description"].strip() and current["amount"] is None:
+                if (
+                    current is not None
+                    and line["amount"] is not None
+                    and not line["description"].strip()
+                    and current["amount"] is None
+                ):
                     current["amount"] = line["amount"]
                 j += 1
                 continue

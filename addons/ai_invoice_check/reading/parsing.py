@@ -130,12 +130,32 @@ DATE_PATTERNS = [
     # 2026-11-23
     ("ymd", re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)")),
     # 23.11.2026, 23/11/2026, 11/23/2026, 23-11-26
-    ("num", re.compile(r"(?<![\d.])(?P<a>\d{1,2})\s?(?P<s>[./-])\s?(?P<b>\d{1,2})\s?(?P=s)\s?(?P<y>(?:19|20)?\d{2})(?![\d])")),
+    (
+        "num",
+        re.compile(
+            r"(?<![\d.])(?P<a>\d{1,2})\s?(?P<s>[./-])\s?(?P<b>\d{1,2})\s?(?P=s)\s?(?P<y>(?:19|20)?\d{2})(?![\d])"
+        ),
+    ),
     # 23 novembre 2026, 23. November 2026, 23-Nov-2026, 1er mars 2026
-    ("dmy", re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:er|st|nd|rd|th)?\.?[\s-]*(?P<mon>" + _MONTH_ALT
-                       + r")\.?,?[\s-]*(?P<y>(?:19|20)\d{2})(?!\d)", re.I)),
+    (
+        "dmy",
+        re.compile(
+            r"(?<!\d)(?P<d>\d{1,2})(?:er|st|nd|rd|th)?\.?[\s-]*(?P<mon>"
+            + _MONTH_ALT
+            + r")\.?,?[\s-]*(?P<y>(?:19|20)\d{2})(?!\d)",
+            re.I,
+        ),
+    ),
     # November 23, 2026
-    ("mdy", re.compile(r"(?<![a-z])(?P<mon>" + _MONTH_ALT + r")\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I)),
+    (
+        "mdy",
+        re.compile(
+            r"(?<![a-z])(?P<mon>"
+            + _MONTH_ALT
+            + r")\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(?P<y>(?:19|20)\d{2})(?!\d)",
+            re.I,
+        ),
+    ),
 ]
 
 
@@ -226,48 +246,71 @@ CURRENCY_SYMBOLS = {
 
 LABELS = {
     "amount_total": [
-        (r"grand total|total (?:amount )?due|amount due|balance due|total to pay|invoice total|total amount"
-         r"|total incl(?:uding|\.)?(?: vat| tax)?|total \(incl|total ttc|montant ttc|net a payer|total a payer"
-         r"|montant total|total facture|gesamtbetrag|rechnungsbetrag|bruttosumme|bruttobetrag|endbetrag"
-         r"|zahlbetrag|zu zahlen|somme a payer|montant a payer|a payer|amount payable|gesamtsumme|rechnungssumme(?! ohne)|summe brutto|totaal(?: incl)?|te betalen"
-         r"|totaalbedrag|importe total|total a pagar|totale (?:fattura|documento|da pagare)|importo totale"
-         r"|(?:summe|total|totaal|betrag|gesamt|montant) (?:inkl|incl|ttc|brutto)", 3),
+        (
+            r"grand total|total (?:amount )?due|amount due|balance due|total to pay|invoice total|total amount"
+            r"|total incl(?:uding|\.)?(?: vat| tax)?|total \(incl|total ttc|montant ttc|net a payer|total a payer"
+            r"|montant total|total facture|gesamtbetrag|rechnungsbetrag|bruttosumme|bruttobetrag|endbetrag"
+            r"|zahlbetrag|zu zahlen|somme a payer|montant a payer|a payer|amount payable|gesamtsumme"
+            r"|rechnungssumme(?! ohne)|summe brutto|totaal(?: incl)?|te betalen"
+            r"|totaalbedrag|importe total|total a pagar|totale (?:fattura|documento|da pagare)|importo totale"
+            r"|(?:summe|total|totaal|betrag|gesamt|montant) (?:inkl|incl|ttc|brutto)",
+            3,
+        ),
         (r"total|summe|totale|totaal|montant|betrag|amount", 1),
     ],
     "amount_untaxed": [
-        (r"sub ?total|total (?:excl|excluding|before|net|w/o|without|ht)|net total|net amount|total net"
-         r"|montant ht|total ht|hors taxes?|base ht|netto(?:betrag|summe)?|nettobetrag|summe netto"
-         r"|rechnungssumme ohne|gesamt netto|warenwert|positionssumme|zwischensumme|exclusief btw|excl\.? btw"
-         r"|subtotaal|totaal excl|base imponible|imponibile|amount before tax|taxable (?:value|amount)", 3),
+        (
+            r"sub ?total|total (?:excl|excluding|before|net|w/o|without|ht)|net total|net amount|total net"
+            r"|montant ht|total ht|hors taxes?|base ht|netto(?:betrag|summe)?|nettobetrag|summe netto"
+            r"|rechnungssumme ohne|gesamt netto|warenwert|positionssumme|zwischensumme|exclusief btw|excl\.? btw"
+            r"|subtotaal|totaal excl|base imponible|imponibile|amount before tax|taxable (?:value|amount)",
+            3,
+        ),
     ],
     "amount_tax": [
-        (r"total (?:vat|tax|tva)|vat amount|tax amount|tax total|montant (?:de la )?tva|total tva|mwst\.?-?betrag"
-         r"|ust\.?-?(?:betrag| gesamt)|steuerbetrag|btw-?bedrag|totale iva|importe iva", 3),
+        (
+            r"total (?:vat|tax|tva)|vat amount|tax amount|tax total|montant (?:de la )?tva|total tva|mwst\.?-?betrag"
+            r"|ust\.?-?(?:betrag| gesamt)|steuerbetrag|btw-?bedrag|totale iva|importe iva",
+            3,
+        ),
         (r"tva|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer|btw|iva|vat|tax|sales tax|gst|igst|cgst|sgst", 2),
     ],
     "bill_number": [
-        (r"invoice (?:no|number|num|nr|#|id)|invoice#|inv\.? ?(?:no|#)|bill (?:no|number)|document (?:no|number)"
-         r"|numero de (?:la )?facture|facture (?:n|no|numero|#)|n° de facture|no de facture|facture"
-         r"|rechnungs?-?(?:nummer|nr)|rechnung (?:nr|nummer|#)|beleg-?(?:nr|nummer)|factuurnummer|factuur(?:nr| nr| nummer)"
-         r"|numero de factura|n\.? ?factura|factura (?:n|no|num)|numero fattura|fattura (?:n|nr|no)|invoice|[a-z]*rechnung|factuur"
-         r"|[a-z]*rechnungskorrektur|gutschrift|avoir|credit note", 3),
+        (
+            r"invoice (?:no|number|num|nr|#|id)|invoice#|inv\.? ?(?:no|#)|bill (?:no|number)|document (?:no|number)"
+            r"|numero de (?:la )?facture|facture (?:n|no|numero|#)|n° de facture|no de facture|facture"
+            r"|rechnungs?-?(?:nummer|nr)|rechnung (?:nr|nummer|#)|beleg-?(?:nr|nummer)|factuurnummer|factuur(?:nr| nr| nummer)"
+            r"|numero de factura|n\.? ?factura|factura (?:n|no|num)|numero fattura|fattura (?:n|nr|no)|invoice"
+            r"|[a-z]*rechnung|factuur"
+            r"|[a-z]*rechnungskorrektur|gutschrift|avoir|credit note",
+            3,
+        ),
         (r"reference|ref\.?|referenz|nummer|numero|number|no\.?|nr\.?", 1),
     ],
     "bill_date": [
-        (r"invoice date|date of invoice|bill date|date de (?:la )?facture|date facture|date d'emission|date d.emission"
-         r"|rechnungs-?datum|beleg-?datum|ausstellungsdatum|factuurdatum|fecha de (?:la )?factura|fecha de emision"
-         r"|data (?:della )?fattura|data emissione|issue date|date of issue|invoice issued|dated?", 3),
+        (
+            r"invoice date|date of invoice|bill date|date de (?:la )?facture|date facture|date d'emission|date d.emission"
+            r"|rechnungs-?datum|beleg-?datum|ausstellungsdatum|factuurdatum|fecha de (?:la )?factura|fecha de emision"
+            r"|data (?:della )?fattura|data emissione|issue date|date of issue|invoice issued|dated?",
+            3,
+        ),
         (r"datum|date|fecha|data|vom|du|le", 1),
     ],
     "due_date": [
-        (r"due date|payment due|due on|due by|pay(?:able)? (?:by|before|until)|date d'echeance|echeance"
-         r"|date limite de paiement|a payer avant|faellig(?:keit)?|fallig(?:keit)?|zahlbar (?:bis|am)|zahlungsziel"
-         r"|vervaldatum|te betalen voor|fecha de vencimiento|vencimiento|scadenza|data di scadenza", 3),
+        (
+            r"due date|payment due|due on|due by|pay(?:able)? (?:by|before|until)|date d'echeance|echeance"
+            r"|date limite de paiement|a payer avant|faellig(?:keit)?|fallig(?:keit)?|zahlbar (?:bis|am)|zahlungsziel"
+            r"|vervaldatum|te betalen voor|fecha de vencimiento|vencimiento|scadenza|data di scadenza",
+            3,
+        ),
     ],
     "po_reference": [
-        (r"purchase order|p\.?o\.? (?:no|number|#|ref)|order (?:no|number|#|ref)|your order|bestellnummer|bestellung"
-         r"|ihre bestellung|auftragsnummer|bon de commande|commande (?:n|no)|n° de commande|votre commande"
-         r"|ordernummer|bestelnummer|uw order|numero de pedido|pedido|ordine|your reference|votre reference|ihr zeichen", 2),
+        (
+            r"purchase order|p\.?o\.? (?:no|number|#|ref)|order (?:no|number|#|ref)|your order|bestellnummer|bestellung"
+            r"|ihre bestellung|auftragsnummer|bon de commande|commande (?:n|no)|n° de commande|votre commande"
+            r"|ordernummer|bestelnummer|uw order|numero de pedido|pedido|ordine|your reference|votre reference|ihr zeichen",
+            2,
+        ),
     ],
     "currency": [
         (r"currency|devise|wahrung|waehrung|valuta|moneda", 3),

@@ -45,11 +45,27 @@ class InvoiceCheckCase(AccountTestInvoicingCommon):
               lines=None, **vals):
         env = env or cls.env
         values = {
-            "move_type": "in_invoice", "partner_id": partner.id if partner else False, "invoice_date": day,
-            "ref": ref, "invoice_date_due": day and day + timedelta(days=30), "partner_bank_id": (bank or cls.bank).id if partner else False,
-            "invoice_line_ids": lines if lines is not None else [(0, 0, {
-                "name": "Office cleaning", "quantity": 1.0, "price_unit": amount,
-                "account_id": (account or cls.expense).id, "tax_ids": [(6, 0, (tax or cls.tax_20).ids)]})],
+            "move_type": "in_invoice",
+            "partner_id": partner.id if partner else False,
+            "invoice_date": day,
+            "ref": ref,
+            "invoice_date_due": day and day + timedelta(days=30),
+            "partner_bank_id": (bank or cls.bank).id if partner else False,
+            "invoice_line_ids": lines
+            if lines is not None
+            else [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Office cleaning",
+                        "quantity": 1.0,
+                        "price_unit": amount,
+                        "account_id": (account or cls.expense).id,
+                        "tax_ids": [(6, 0, (tax or cls.tax_20).ids)],
+                    },
+                )
+            ],
         }
         values.update(vals)
         move = env["account.move"].create(values)

@@ -334,3 +334,47 @@ class TestInvoiceCheck(InvoiceCheckCase):
         visible = self.env["ai.invoice.finding"].with_user(user).search([("move_id", "=", bill.id)])
         self.assertFalse(visible)
         self.assertNotEqual(self.env["ai.invoice.check.policy"]._for_company(other), self.policy)
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceCheckConcurrency(InvoiceCheckCase):
+
+    def test_serialization_failure_is_not_stored_as_a_failed_check(self):
+        """Another transaction changed the bill meanwhile: the safe check raises so that Odoo retries the
+        request, and never marks the bill "Check failed"."""
+        from psycopg2 import errors as pg_errors
+
+        bill = self._bill(self.supplier, self.today, 1000.0, ref="NR-CONC-1")
+        bill._ai_check(safe=True)
+        state = bill.ai_check_state
+        self.assertNotEqual(state, "error")
+        Move = type(self.env["account.move"])
+        conflict = pg_errors.SerializationFailure("could not serialize access due to concurrent update")
+        with patch.object(Move, "_ai_check_unsafe", side_effect=conflict), \
+                self.assertRaises(pg_errors.SerializationFailure):
+            bill._ai_check(safe=True)
+        bill.invalidate_recordset()
+        self.assertEqual(bill.ai_check_state, state)
+        # an ordinary failure is still logged on the bill and never blocks it
+        with patch.object(Move, "_ai_check_unsafe", side_effect=ValueError("broken")), \
+                mute_logger("odoo.addons.ai_invoice_check.models.account_move"):
+            bill._ai_check(safe=True)
+        self.assertEqual(bill.ai_check_state, "error")
+
+    def test_cron_checks_each_company_in_its_own_context(self):
+        bill = self._bill(self.supplier, self.today, 1000.0, ref="NR-CONC-2")
+        seen = []
+        Move = type(self.env["account.move"])
+        original = Move._ai_check
+
+        def spy(moves, *args, **kwargs):
+            seen.append((moves.env.company, moves.env.context.get("allowed_company_ids"), moves.company_id))
+            return original(moves, *args, **kwargs)
+
+        with patch.object(Move, "_ai_check", spy):
+            stats = self.env["account.move"]._cron_ai_check_draft_bills()
+        self.assertGreaterEqual(stats["processed"], 1)
+        self.assertIn(bill.company_id, [company for company, _allowed, _moves in seen])
+        for company, allowed, bill_companies in seen:
+            self.assertEqual(allowed, company.ids)
+            self.assertEqual(bill_companies, company)

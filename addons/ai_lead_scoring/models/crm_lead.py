@@ -10,11 +10,10 @@ import pytz
 import requests
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL, html2plaintext
 
 from odoo.addons.ai_base import rpc
-from odoo.addons.ai_base.batching import process_in_batches
+from odoo.addons.ai_base.batching import CONCURRENCY_ERRORS, process_in_batches
 from odoo.addons.ai_base.tools import split_every
 from odoo.addons.ai_base.fields import Json
 
@@ -196,7 +195,9 @@ class CrmLead(models.Model):
             try:
                 with self.env.cr.savepoint():
                     self.with_company(company)._ai_train_company(company)
-            except Exception:
+            except CONCURRENCY_ERRORS:
+                raise
+            except Exception:  # noqa: BLE001 - one company's failure must not stop the others
                 _logger.exception("Lead scoring: training failed for company %s", company.name)
         # rescoring is the rescoring job's work: triggered rather than run here, so that the two never
         # write the same leads at the same time
@@ -292,12 +293,14 @@ class CrmLead(models.Model):
         # lock only the rows whose score changes, skipping those another transaction holds: the nightly
         # run neither waits for nor conflicts with a salesperson editing a lead (it is picked up next run);
         # the ids' range lets the planner reach the batch's rows by index (it cannot count an unnest)
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             WITH v AS (SELECT * FROM %(values)s AS v(id, score, prob, band, reasons, version)),
             changed AS (
                 SELECT l.id FROM crm_lead l JOIN v ON v.id = l.id
-                 WHERE l.id BETWEEN %(lo)s AND %(hi)s AND (l.ai_score IS DISTINCT FROM v.score OR l.ai_band IS DISTINCT FROM v.band
+                 WHERE l.id BETWEEN %(lo)s AND %(hi)s
+                   AND (l.ai_score IS DISTINCT FROM v.score OR l.ai_band IS DISTINCT FROM v.band
                     OR l.ai_model_version IS DISTINCT FROM v.version OR l.ai_reasons IS DISTINCT FROM v.reasons)
                    FOR UPDATE OF l SKIP LOCKED
             )
@@ -311,7 +314,14 @@ class CrmLead(models.Model):
               FROM v
              WHERE l.id = v.id AND l.id BETWEEN %(lo)s AND %(hi)s AND l.id IN (SELECT id FROM changed)
          RETURNING l.id
-            """, t=TREND_POINTS, values=values, probability=probability, lo=min(ids), hi=max(ids)))
+            """,
+                t=TREND_POINTS,
+                values=values,
+                probability=probability,
+                lo=min(ids),
+                hi=max(ids),
+            )
+        )
         written = [row[0] for row in self.env.cr.fetchall()]
         fnames = ["ai_score_previous", "ai_trend", "ai_score", "ai_probability", "ai_band", "ai_reasons",
                   "ai_model_version", "ai_scored_on"] + (["probability"] if write_probability else [])
@@ -330,12 +340,36 @@ class CrmLead(models.Model):
         return [("won_status", "=", "pending"), ("active", "=", True)]
 
     @api.model
+    def _ai_by_company(self, domain):
+        """[(leads of ``domain``, in their company's own context)] for each company, then the leads
+        without a company (in the scheduled action's own company), so that a scheduled action works on
+        each company's records as that company."""
+        parts = []
+        for company in self.env["res.company"].sudo().search([]):
+            model = self.sudo().with_company(company).with_context(allowed_company_ids=company.ids)
+            parts.append(model.search(domain + [("company_id", "=", company.id)], order="id"))
+        parts.append(self.sudo().search(domain + [("company_id", "=", False)], order="id"))
+        return [leads for leads in parts if leads]
+
+    @staticmethod
+    def _ai_add_stats(stats, done):
+        for key in ("processed", "failed", "skipped"):
+            stats[key] = stats.get(key, 0) + done.get(key, 0)
+        stats.setdefault("errors", {}).update(done.get("errors", {}))
+        if done.get("interrupted"):
+            stats["interrupted"] = True
+        return stats
+
+    @api.model
     def _cron_ai_rescore_leads(self):
-        """Nightly: rescore every open lead and opportunity, in batches; a bad lead is logged and skipped."""
-        leads = self.sudo().search(self._ai_open_leads_domain(), order="id")
+        """Nightly: rescore every open lead and opportunity, company by company, in batches; a bad lead is
+        logged and skipped, a lead being saved by a user right now is left for the next run."""
         # scoring is vectorised: large batches (one read, one predict, one write each) are much cheaper
         batch = int(self.env["ir.config_parameter"].sudo().get_param("ai_lead_scoring.batch_size", 5000) or 5000)
-        return leads._ai_rescore_pipelined(max(batch, 1))
+        stats = {"processed": 0, "failed": 0, "skipped": 0, "errors": {}}
+        for leads in self._ai_by_company(self._ai_open_leads_domain()):
+            self._ai_add_stats(stats, leads._ai_rescore_pipelined(max(batch, 1)))
+        return stats
 
     def _ai_rescore_pipelined(self, batch_size):
         """Rescore these leads batch by batch, each batch scored in a thread while the database writes
@@ -345,7 +379,7 @@ class CrmLead(models.Model):
 
         :return: dict with ``processed``, ``failed`` counts and ``errors`` (lead id -> message)
         """
-        stats = {"processed": 0, "failed": 0, "errors": {}}
+        stats = {"processed": 0, "failed": 0, "skipped": 0, "errors": {}}
         remaining = len(self)
 
         def write(batch, future):
@@ -358,12 +392,8 @@ class CrmLead(models.Model):
                 _logger.info("Lead scoring: a batch of %s leads failed, scoring it lead by lead", len(batch))
                 step = lambda b: b._ai_rescore()  # noqa: E731
             done = process_in_batches(batch, step, batch_size=len(batch), label="Lead scoring",
-                                      remaining_after=remaining)
-            for key in ("processed", "failed"):
-                stats[key] += done[key]
-            stats["errors"].update(done["errors"])
-            if done.get("interrupted"):
-                stats["interrupted"] = True
+                                      remaining_after=remaining, lock=True)
+            self._ai_add_stats(stats, done)
             return not done.get("interrupted")
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
@@ -406,6 +436,8 @@ class CrmLead(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._ai_rescore()
+        except CONCURRENCY_ERRORS:
+            raise   # Odoo retries the whole request
         except Exception:  # noqa: BLE001 - scoring must never prevent saving a lead
             _logger.exception("Lead scoring: rescoring leads %s after a change failed", self.ids)
 
@@ -525,9 +557,11 @@ class CrmLead(models.Model):
 
     @api.model
     def _cron_ai_refresh_engagement(self):
-        leads = self.sudo().search(self._ai_open_leads_domain() + [("type", "=", "opportunity")], order="id")
-        return process_in_batches(leads, lambda b: b._ai_refresh_engagement(), batch_size=500,
-                                  label="Lead engagement")
+        stats = {}
+        for leads in self._ai_by_company(self._ai_open_leads_domain() + [("type", "=", "opportunity")]):
+            self._ai_add_stats(stats, process_in_batches(leads, lambda b: b._ai_refresh_engagement(), batch_size=500,
+                                                         label="Lead engagement", lock=True))
+        return stats
 
     # ------------------------------------------------------------------------------------------
     # Automatic follow-up
@@ -578,7 +612,11 @@ class CrmLead(models.Model):
     def _cron_ai_followup(self):
         """Plan a follow-up for every prospect gone quiet: at the best time, through the best channel, with the draft."""
         quiet = self.sudo()._ai_quiet_leads()
-        return process_in_batches(quiet, lambda b: b._ai_plan_followup(), batch_size=200, label="Lead follow-up")
+        stats = {}
+        for leads in self._ai_by_company([("id", "in", quiet.ids)]):
+            self._ai_add_stats(stats, process_in_batches(leads, lambda b: b._ai_plan_followup(), batch_size=200,
+                                                         label="Lead follow-up", lock=True))
+        return stats
 
     def _ai_plan_followup(self):
         self._ai_refresh_engagement()

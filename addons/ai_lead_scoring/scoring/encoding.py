@@ -136,8 +136,8 @@ def _to_float(value):
         if isinstance(value, (bool, np.bool_, int, float, np.integer, np.floating)):
             return float(value)
     except (TypeError, ValueError):
-        pass
-    return np.nan
+        return np.nan   # not a number: missing
+    return np.nan       # any other type: missing
 
 
 def tag_lists(series):

@@ -40,7 +40,8 @@ class LeadScoringCase(TransactionCase):
                          "expected_revenue": round(rng.lognormvariate(8, 1), 2), "team_id": cls.sales_team.id,
                          "user_id": cls.salesman.id, "description": "Needs lighting " * rng.randrange(1, 5)})
         history = Lead.create(vals)
-        won = history.filtered(lambda l, o=dict(zip(history.ids, outcomes)): o[l.id])
+        won_ids = {lead_id for lead_id, won in zip(history.ids, outcomes) if won}
+        won = history.filtered(lambda lead: lead.id in won_ids)
         won.action_set_won()
         (history - won).action_set_lost()
         # spread the closing dates over two years, in id order, so the split is time-ordered

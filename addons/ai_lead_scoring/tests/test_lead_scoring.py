@@ -151,5 +151,5 @@ class TestLeadScoring(LeadScoringCase):
         [action] = self.env["crm.lead"].with_user(self.salesman).ai_next_best_action([lead.id])
         self.assertIn(action["channel"], ("email", "phone", "linkedin"))
         self.assertTrue(action["draft"]["body"])
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             self.env["crm.lead"].ai_explain([999999999])

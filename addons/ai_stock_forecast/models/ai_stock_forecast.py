@@ -8,6 +8,7 @@ from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 
 from odoo.addons.ai_base import rpc
+from odoo.addons.ai_base.batching import CONCURRENCY_ERRORS
 from odoo.addons.ai_base.tools import finite, split_every
 from odoo.addons.ai_base.fields import Json
 
@@ -45,7 +46,7 @@ class AiStockForecast(models.Model):
     mase = fields.Float("MASE", digits=(16, 3), readonly=True,
                         help="Backtest error relative to a naive forecast (below 1: better than naive)")
     wape = fields.Float("WAPE", digits=(16, 3), readonly=True, help="Backtest absolute error / actual demand")
-    bias = fields.Float("Bias", digits=(16, 3), readonly=True,
+    bias = fields.Float(digits=(16, 3), readonly=True,
                         help="Backtest (forecast - actual) / actual: positive when the forecast is too high")
     n_history = fields.Integer("Days of history", readonly=True)
     horizon = fields.Integer("Horizon (days)", readonly=True)
@@ -106,7 +107,10 @@ class AiStockForecast(models.Model):
         is logged on its forecast and skipped. ``summary``: store the run's figures on the model page
         (a caller that splits a run into parts, such as the job queue, stores them once at the end).
 
-        :return: {"forecasts": n, "failed": n, "proposals": n, "seconds": s}
+        A pair another transaction is forecasting right now (the scheduled action and a user's
+        "Refresh" on the same product) is left to it and counted in ``skipped``.
+
+        :return: {"forecasts": n, "failed": n, "proposals": n, "skipped": n, "seconds": s}
         """
         started = time.monotonic()
         self.env.flush_all()
@@ -121,14 +125,22 @@ class AiStockForecast(models.Model):
         settings = self._ai_settings()
         # demand already known (the sales pipeline): read once for the whole run
         known = self._ai_known_future_demand(company, pairs, today, today + dt.timedelta(days=settings["horizon"] - 1))
-        stats = {"forecasts": 0, "failed": 0, "proposals": 0}
+        stats = {"forecasts": 0, "failed": 0, "proposals": 0, "skipped": 0}
         do_commit = not odoo_module.current_test and self.env.context.get("ai_commit", True) \
             and self.env.context.get("cron_id")
         remaining = len(pairs)
         for batch in split_every(batch_size, pairs):
+            size = len(batch)
+            batch = self._ai_lock_pairs(batch)
+            stats["skipped"] += size - len(batch)
+            if not batch:
+                remaining -= size
+                continue
             try:
                 with self.env.cr.savepoint():
                     done = self._ai_forecast_batch(company, batch, today, settings, known)
+            except CONCURRENCY_ERRORS:
+                raise
             except Exception:  # noqa: BLE001 - retry one by one: a bad product never kills the batch
                 _logger.exception("Stock forecast: batch of %s products failed, retrying one by one", len(batch))
                 done = {"forecasts": 0, "failed": 0, "proposals": 0}
@@ -136,6 +148,8 @@ class AiStockForecast(models.Model):
                     try:
                         with self.env.cr.savepoint():
                             one = self._ai_forecast_batch(company, [pair], today, settings, known)
+                    except CONCURRENCY_ERRORS:
+                        raise
                     except Exception as exc:  # noqa: BLE001
                         _logger.warning("Stock forecast: product %s in warehouse %s skipped: %s", pair[0], pair[1], exc)
                         self._ai_store_error(pair, str(exc))
@@ -143,15 +157,33 @@ class AiStockForecast(models.Model):
                         continue
                     for key in done:
                         done[key] += one[key]
-            for key in stats:
+            for key in done:
                 stats[key] += done[key]
-            remaining -= len(batch)
+            remaining -= size
             if do_commit:
                 self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining)
         stats["seconds"] = round(time.monotonic() - started, 2)
         if pairs and summary:
             self._ai_store_run_summary(company, stats)
         return stats
+
+    @api.model
+    def _ai_lock_pairs(self, pairs):
+        """The pairs of ``pairs`` this transaction may forecast: a transaction-level advisory lock per
+        (product, warehouse), taken without waiting, so that two runs never write the same forecast
+        (its row may not exist yet, hence no row lock). The locks end with the transaction (each
+        committed batch of a scheduled action)."""
+        if not pairs:
+            return []
+        self.env.cr.execute(SQL(
+            "SELECT p, w FROM unnest(%s::int[], %s::int[]) AS t(p, w) "
+            "WHERE pg_try_advisory_xact_lock(hashtextextended('ai.stock.forecast/' || p || '/' || w, 0))",
+            [p for p, _w in pairs], [w for _p, w in pairs]))
+        free = {tuple(row) for row in self.env.cr.fetchall()}
+        skipped = len(pairs) - len(free)
+        if skipped:
+            _logger.info("Stock forecast: %d products being forecast by another transaction, left to it", skipped)
+        return [tuple(p) for p in pairs if tuple(p) in free]
 
     @api.model
     def _ai_forecast_pairs(self, company, today):

@@ -19,7 +19,7 @@ class AiStockProposal(models.Model):
     warehouse_id = fields.Many2one("stock.warehouse", required=True, index=True, ondelete="cascade", readonly=True)
     company_id = fields.Many2one(related="warehouse_id.company_id", store=True, index=True)
     forecast_id = fields.Many2one("ai.stock.forecast", readonly=True, ondelete="set null")
-    supplier_id = fields.Many2one("res.partner", "Supplier", readonly=True)
+    supplier_id = fields.Many2one("res.partner", readonly=True)
     supplierinfo_id = fields.Many2one("product.supplierinfo", readonly=True, ondelete="set null")
     state = fields.Selection([("proposed", "Proposed"), ("rfq", "RFQ created"), ("cancel", "Dismissed")],
                              default="proposed", required=True, readonly=True, index=True)
@@ -120,7 +120,7 @@ class AiStockProposal(models.Model):
         policy_of = {categ: categ._ai_service_policy()
                      for categ in {product.categ_id for product, _s, _f in rows.values()}}
         levels, optimised = {}, {}
-        for pair, (product, seller, forecast) in rows.items():
+        for pair, (product, _seller, _forecast) in rows.items():
             level, mode, anchor = policy_of[product.categ_id]
             levels[pair] = level
             if mode == "optimised":

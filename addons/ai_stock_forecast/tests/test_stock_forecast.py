@@ -245,3 +245,30 @@ class TestStockForecast(StockForecastCase):
                                                "group_ids": [(6, 0, [self.env.ref("base.group_user").id])]})
         with self.assertRaises(AccessError):
             forecast.with_user(nobody).read(["model_label"])
+
+
+@tagged("post_install", "-at_install")
+class TestStockForecastConcurrency(StockForecastCase):
+
+    def test_a_pair_being_forecast_elsewhere_is_left_to_it(self):
+        """The scheduled action and a user's "Refresh" on the same product never both write its
+        forecast: the second finds the pair locked and skips it."""
+        from odoo.sql_db import db_connect
+
+        Forecast = self.env["ai.stock.forecast"]
+        held, free = (self.fan.id, self.warehouse.id), (self.lamp.id, self.warehouse.id)
+        other = db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                          [f"ai.stock.forecast/{held[0]}/{held[1]}"])
+            self.assertEqual(Forecast._ai_lock_pairs([held, free]), [free])
+            stats = self.forecast()
+            self.assertEqual(stats["skipped"], 1)
+            self.assertFalse(self.forecast_of(self.fan))
+            self.assertTrue(self.forecast_of(self.lamp))
+        finally:
+            other.rollback()
+            other.close()
+        stats = self.forecast()
+        self.assertEqual(stats["skipped"], 0)
+        self.assertTrue(self.forecast_of(self.fan))

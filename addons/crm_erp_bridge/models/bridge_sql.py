@@ -60,16 +60,21 @@ def refresh_facts(env, partner_ids, today, late_days=15, new_days=90, lang="en_U
     d24 = today - relativedelta(years=2)
     columns = SQL(", ").join(SQL.identifier(c) for c in FACT_COLUMNS)
     updates = SQL(", ").join(SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c)) for c in FACT_COLUMNS)
-    env.cr.execute(SQL(
-        """
+    env.cr.execute(
+        SQL(
+            """
         WITH cp AS (SELECT DISTINCT unnest(%(ids)s::int[]) AS partner_id),
         members AS (SELECT p.id, p.commercial_partner_id AS partner_id FROM res_partner p
                      WHERE p.commercial_partner_id IN (SELECT partner_id FROM cp)),
-        """ + _INVOICES + """,
+        """
+            + _INVOICES
+            + """,
         invf AS (
             SELECT inv.partner_id, inv.company_id,
-                   COALESCE(sum(inv.revenue) FILTER (WHERE inv.invoice_date > %(d12)s AND inv.invoice_date <= %(today)s), 0) AS revenue_12m,
-                   COALESCE(sum(inv.revenue) FILTER (WHERE inv.invoice_date > %(d24)s AND inv.invoice_date <= %(d12)s), 0) AS revenue_prev_12m,
+                   COALESCE(sum(inv.revenue) FILTER (WHERE inv.invoice_date > %(d12)s
+                                                       AND inv.invoice_date <= %(today)s), 0) AS revenue_12m,
+                   COALESCE(sum(inv.revenue) FILTER (WHERE inv.invoice_date > %(d24)s
+                                                       AND inv.invoice_date <= %(d12)s), 0) AS revenue_prev_12m,
                    min(inv.invoice_date) FILTER (WHERE inv.move_type = 'out_invoice') AS first_invoice_date,
                    count(*) FILTER (WHERE inv.move_type = 'out_invoice') AS invoice_count,
                    avg(paid.paid_date - inv.invoice_date) FILTER (WHERE paid.paid_date > %(d24)s) AS avg_days_to_pay,
@@ -183,9 +188,19 @@ def refresh_facts(env, partner_ids, today, late_days=15, new_days=90, lang="en_U
         DELETE FROM ai_customer_fact f
          WHERE f.partner_id IN (SELECT partner_id FROM cp) AND f.id NOT IN (SELECT id FROM upsert)
         """,
-        ids=list(partner_ids), today=today, d12=d12, d24=d24, new_from=today - timedelta(days=new_days),
-        late_days=late_days, lang=lang, probability=LEAD_PROBABILITY, columns=columns, updates=updates,
-        uid=env.uid))
+            ids=list(partner_ids),
+            today=today,
+            d12=d12,
+            d24=d24,
+            new_from=today - timedelta(days=new_days),
+            late_days=late_days,
+            lang=lang,
+            probability=LEAD_PROBABILITY,
+            columns=columns,
+            updates=updates,
+            uid=env.uid,
+        )
+    )
     return env.cr.rowcount
 
 

@@ -30,8 +30,9 @@ FACT_FIELDS = {
 }
 
 
-def fact_values(fact, fields_map=FACT_FIELDS):
+def fact_values(fact, fields_map=None):
     """{partner field: value} of a fact row (False everywhere for no row)."""
+    fields_map = FACT_FIELDS if fields_map is None else fields_map
     return {name: (fact[source] if fact else False) for name, source in fields_map.items()}
 
 

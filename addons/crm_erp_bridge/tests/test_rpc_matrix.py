@@ -108,6 +108,22 @@ class TestRoleMethodMatrix(RpcCase):
         self.assert_row("action_ai_check",
                         lambda role: self.outcome(role, "account.move", "action_ai_check", self.bill.ids), expected)
 
+    def test_bill_import(self):
+        # importing creates bills: who may enter vendor bills, in a purchase journal of their own company (the
+        # other company's manager imports into company B's journal); the file is refused by its content
+        # (empty), so each allowed caller gets one refused entry back and nothing is created
+        documents = [{"name": "vide.pdf", "datas": ""}]
+        expected = (ACCESS, ACCESS, OK, ACCESS, ACCESS, OK, ACCESS, OK)
+        self.assert_row("ai_import_bill_documents", lambda role: self.outcome(
+            role, "account.move", "ai_import_bill_documents", documents), expected)
+        kind, rows = self.call("accountant", "account.move", "ai_import_bill_documents", documents)
+        self.assertEqual([row["error"] for row in rows], ["empty"])
+        # company B's journal, asked by a user of company A: as if it did not exist
+        journal_b = self.env["account.journal"].search([("company_id", "=", self.company_b.id),
+                                                        ("type", "=", "purchase")], limit=1)
+        self.assertEqual(self.outcome("accountant", "account.move", "ai_import_bill_documents", documents,
+                                      journal_b.id), ACCESS)
+
     def test_customer_360(self):
         # sales and accounting users read the facts; the stock user and the portal user do not; the customer
         # belongs to company A, so the other company's user does not see it
@@ -212,6 +228,7 @@ class TestRpcArguments(RpcCase):
         """Without a language in the call's context, the answer is in the calling user's language."""
         self.env["res.lang"]._activate_lang("fr_FR")
         self.users["sales_manager"].lang = "fr_FR"
+        self.env.flush_all()      # the XML-RPC request reads the user from the database
         kind, text = self.call("sales_manager", "crm.lead", "ai_score_leads", "abc")
         self.assertEqual(kind, USER)
         self.assertIn("identifiants", text)
