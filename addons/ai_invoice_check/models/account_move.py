@@ -1,5 +1,7 @@
+import json
 import logging
 import time
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -181,19 +183,25 @@ class AccountMove(models.Model):
         return results
 
     def _ai_store_findings(self, rows, results, policies):
+        """Store the findings and the check's summary on the bills, writing only what changed: a check
+        that finds what is already stored (the same bills checked again, by two users at once or by a
+        user and the scheduled action) writes nothing, so simultaneous checks never conflict. "Checked
+        on" is refreshed when something changed, else once it is more than an hour old."""
         Finding = self.env["ai.invoice.finding"].sudo()
         now = fields.Datetime.now()
-        self.sudo().ai_finding_ids.unlink()
-        vals = []
+        stale = now - timedelta(hours=1)
+        vals, obsolete = [], Finding.browse()
+        changed = set()
         for move in self:
             policy = policies[move.company_id.id]
             lines = rows.get(move.id, {}).get("lines", [])
+            mine = []
             for finding in results.get(move.id, []):
                 line_index = finding.get("line")
                 line_id = lines[line_index]["aml_id"] if isinstance(line_index, int) and line_index < len(lines) \
                     else False
                 other = finding.get("other_id")
-                vals.append({
+                mine.append({
                     "move_id": move.id, "kind": finding["kind"], "severity": finding["severity"],
                     "template_key": finding["template_key"], "values": finding["values"],
                     "expected": finite(finding.get("expected")), "low": finite(finding.get("low")),
@@ -203,17 +211,30 @@ class AccountMove(models.Model):
                     "raw": _jsonable(finding.get("raw") or {}),
                     "needs_approval": policy._action_for(finding["severity"]) == "approval",
                 })
-        Finding.create(vals)
+            stored = move.sudo().ai_finding_ids
+            if sorted(_finding_signature(v) for v in mine) != sorted(
+                    _finding_signature(_finding_vals(f)) for f in stored):
+                obsolete |= stored
+                vals.extend(mine)
+                changed.add(move.id)
+        if obsolete:
+            obsolete.unlink()
+        if vals:
+            Finding.create(vals)
         for move in self:
             found = results.get(move.id, [])
             worst = max((SEVERITY_RANK[f["severity"]] for f in found), default=0)
-            state = {0: "ok", 1: "info", 2: "warning", 3: "high"}[worst]
             high = sum(1 for f in found if f["severity"] == "high")
             warning = sum(1 for f in found if f["severity"] == "warning")
-            move.sudo().with_context(ai_invoice_check_skip=True).write({
-                "ai_check_state": state, "ai_to_verify": bool(high or warning), "ai_finding_count": len(found),
-                "ai_high_count": high, "ai_warning_count": warning, "ai_checked_on": now, "ai_check_error": False,
-            })
+            summary = {
+                "ai_check_state": {0: "ok", 1: "info", 2: "warning", 3: "high"}[worst],
+                "ai_to_verify": bool(high or warning), "ai_finding_count": len(found), "ai_high_count": high,
+                "ai_warning_count": warning, "ai_check_error": False,
+            }
+            update = {key: value for key, value in summary.items() if move[key] != value}
+            if update or move.id in changed or not move.ai_checked_on or move.ai_checked_on < stale:
+                update["ai_checked_on"] = now
+                move.sudo().with_context(ai_invoice_check_skip=True).write(update)
         self._ai_update_approval()
         self.invalidate_recordset(["alerts", "ai_policy_action"])
 
@@ -234,7 +255,8 @@ class AccountMove(models.Model):
             if not key:
                 if move.ai_approval_state == "pending":
                     move._ai_close_approval_activities(activity_type, feedback=False)
-                move.with_context(ai_invoice_check_skip=True).write({"ai_approval_state": "none"})
+                if move.ai_approval_state != "none":
+                    move.with_context(ai_invoice_check_skip=True).write({"ai_approval_state": "none"})
                 continue
             if move.ai_approval_state == "approved" and set(key.split("|")) <= set(
                     (move.ai_approval_key or "").split("|")):
@@ -418,3 +440,35 @@ def _jsonable(value):
         return float(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+def _normalised(value):
+    """A finding's value as stored and read back: no nulls inside objects, floats to 6 decimals."""
+    if isinstance(value, dict):
+        return {str(k): _normalised(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [False if v is None else _normalised(v) for v in value]
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def _finding_vals(finding):
+    """The values of a stored finding, in the shape the check writes them."""
+    return {
+        "kind": finding.kind, "severity": finding.severity, "template_key": finding.template_key,
+        "values": finding["values"] or {}, "expected": finding.expected, "low": finding.low, "high": finding.high,
+        "score": finding.score, "line_id": finding.line_id.id or False, "other_move_id": finding.other_move_id.id or False,
+        "compared_ids": list(finding.compared_ids or []), "raw": finding.raw or {},
+        "needs_approval": finding.needs_approval,
+    }
+
+
+def _finding_signature(vals):
+    """What makes two findings the same, compared at the precision the fields store."""
+    return json.dumps([
+        vals["kind"], vals["severity"], vals["template_key"], _normalised(vals.get("values") or {}),
+        round(vals.get("expected") or 0.0, 2), round(vals.get("low") or 0.0, 2), round(vals.get("high") or 0.0, 2),
+        round(vals.get("score") or 0.0, 3), vals.get("line_id") or False, vals.get("other_move_id") or False,
+        list(vals.get("compared_ids") or []), _normalised(vals.get("raw") or {}), bool(vals.get("needs_approval")),
+    ], sort_keys=True, default=str)

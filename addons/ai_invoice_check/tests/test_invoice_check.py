@@ -378,3 +378,24 @@ class TestInvoiceCheckConcurrency(InvoiceCheckCase):
         for company, allowed, bill_companies in seen:
             self.assertEqual(allowed, company.ids)
             self.assertEqual(bill_companies, company)
+
+    def test_a_check_that_finds_the_same_writes_nothing(self):
+        """Two users (or a user and the scheduled action) checking the same bills at once must not
+        conflict: a check that finds what is stored changes no row."""
+        bill = self._bill(self.supplier, self.today, 1450.0, ref="NR-CONC-3")
+        bill._ai_check(safe=False)
+        self.env.flush_all()
+        findings, checked_on = bill.ai_finding_ids.ids, bill.ai_checked_on
+        self.assertTrue(findings)
+        self.env.cr.execute("SELECT ctid::text FROM account_move WHERE id = %s", [bill.id])
+        row_version = self.env.cr.fetchone()[0]
+        bill._ai_check(safe=False)
+        self.env.flush_all()
+        self.env.cr.execute("SELECT ctid::text FROM account_move WHERE id = %s", [bill.id])
+        self.assertEqual(self.env.cr.fetchone()[0], row_version, "the bill's row was written again")
+        bill.invalidate_recordset()
+        self.assertEqual((bill.ai_finding_ids.ids, bill.ai_checked_on), (findings, checked_on))
+        # a different result is stored
+        bill.invoice_line_ids[:1].price_unit = 1000.0
+        bill._ai_check(safe=False)
+        self.assertNotEqual(bill.ai_finding_ids.ids, findings)
