@@ -75,6 +75,22 @@ class TestLeadScoring(LeadScoringCase):
         self.assertEqual(lead.ai_score, round(lead.probability))
         self.assertIn("Odoo's own probability", lead.ai_reasons_text)
 
+    def test_one_companys_history_never_scores_another(self):
+        """Company A's trained model and closed leads never train or score company B's leads."""
+        self._train()
+        other = self.env["res.company"].create({"name": "Other company, no history"})
+        models = self.env["crm.lead"].with_company(other)._ai_train_company(other)
+        self.assertEqual(models.state, "insufficient")
+        self.assertEqual(models.n_samples, 0)
+        lead_b = self.env["crm.lead"].with_company(other).create({
+            "name": "Referral lead of B", "company_id": other.id, "team_id": False, "user_id": False,
+            "source_id": self.sources["Referral"].id, "probability": 20})
+        lead_a = self._open_lead("Referral")
+        (lead_a | lead_b)._ai_rescore()
+        self.assertGreater(lead_a.ai_model_version, 0)
+        self.assertEqual(lead_b.ai_model_version, 0)
+        self.assertEqual(lead_b.ai_score, 20)
+
     def test_odd_leads_are_scored(self):
         self._train()
         odd = self.env["crm.lead"].create([
