@@ -178,7 +178,7 @@ def test_odd_values_never_raise(trained):
     assert len(reasons) == len(rows)
     for row in reasons:
         for r in row:
-            assert set(r) == {"feature", "label", "value", "points"}
+            assert set(r) == {"feature", "kind", "label", "value", "points"}
             assert isinstance(r["label"], str)
     # "  BE  " reads as "BE"; an empty row scores as an average lead
     assert scorer.predict_proba([{"country": "  BE  "}])[0] == scorer.predict_proba([{"country": "BE"}])[0]

@@ -155,35 +155,56 @@ TEMPLATES = {
 # Formatting
 
 
+class Arg(str):
+    """A value of a message, written the English way for the core's own message, carrying its kind
+    and raw value so that the ORM words it again in the reader's language and currency."""
+
+    def __new__(cls, text, kind, value):
+        arg = super().__new__(cls, text)
+        arg.kind, arg.value = kind, value
+        return arg
+
+
 def fmt_amount(value):
     if value is None or not math.isfinite(value):
         return "-"
-    return f"{value:,.2f}"
+    return Arg(f"{value:,.2f}", "amount", float(value))
 
 
 def fmt_number(value):
     if value is None or not math.isfinite(value):
         return "-"
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    return Arg(text, "number", float(value))
 
 
 def fmt_percent(ratio):
-    return f"{abs(ratio) * 100:.0f}%"
+    return Arg(f"{abs(ratio) * 100:.0f}%", "percent", abs(float(ratio)))
 
 
 def fmt_date(day):
-    return day.isoformat() if isinstance(day, dt.date) else "-"
+    return Arg(day.isoformat(), "date", day.isoformat()) if isinstance(day, dt.date) else "-"
+
+
+def message_args(values):
+    """``{name: {"kind", "value"}}`` of the values that the reader's language writes its own way
+    (amounts, numbers, percentages, dates)."""
+    return {name: {"kind": value.kind, "value": value.value} for name, value in values.items()
+            if isinstance(value, Arg)}
 
 
 def _finding(kind, severity, template_key, values, score, expected=None, low=None, high=None, compared_ids=(),
              line=None, other_id=None, raw=None):
     template = TEMPLATES[template_key]
+    args = message_args(values)
+    values = {name: str(value) for name, value in values.items()}
     try:
         message = template % values
     except (KeyError, TypeError, ValueError):
         message = template
     return {"kind": kind, "severity": severity, "message": message, "template": template,
-            "template_key": template_key, "values": values, "expected": expected, "low": low, "high": high,
+            "template_key": template_key, "values": values, "args": args, "expected": expected, "low": low,
+            "high": high,
             "compared_ids": list(compared_ids), "score": float(score), "line": line, "other_id": other_id,
             "raw": raw or {}}
 

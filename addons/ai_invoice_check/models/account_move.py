@@ -204,6 +204,7 @@ class AccountMove(models.Model):
                 mine.append({
                     "move_id": move.id, "kind": finding["kind"], "severity": finding["severity"],
                     "template_key": finding["template_key"], "values": finding["values"],
+                    "args": _jsonable(finding.get("args") or {}),
                     "expected": finite(finding.get("expected")), "low": finite(finding.get("low")),
                     "high": finite(finding.get("high")), "score": finite(finding.get("score")),
                     "line_id": line_id, "other_move_id": other if isinstance(other, int) else False,
@@ -457,7 +458,8 @@ def _finding_vals(finding):
     """The values of a stored finding, in the shape the check writes them."""
     return {
         "kind": finding.kind, "severity": finding.severity, "template_key": finding.template_key,
-        "values": finding["values"] or {}, "expected": finding.expected, "low": finding.low, "high": finding.high,
+        "values": finding["values"] or {}, "args": finding.args or {}, "expected": finding.expected,
+        "low": finding.low, "high": finding.high,
         "score": finding.score, "line_id": finding.line_id.id or False, "other_move_id": finding.other_move_id.id or False,
         "compared_ids": list(finding.compared_ids or []), "raw": finding.raw or {},
         "needs_approval": finding.needs_approval,
@@ -468,6 +470,7 @@ def _finding_signature(vals):
     """What makes two findings the same, compared at the precision the fields store."""
     return json.dumps([
         vals["kind"], vals["severity"], vals["template_key"], _normalised(vals.get("values") or {}),
+        _normalised(vals.get("args") or {}),
         round(vals.get("expected") or 0.0, 2), round(vals.get("low") or 0.0, 2), round(vals.get("high") or 0.0, 2),
         round(vals.get("score") or 0.0, 3), vals.get("line_id") or False, vals.get("other_move_id") or False,
         list(vals.get("compared_ids") or []), _normalised(vals.get("raw") or {}), bool(vals.get("needs_approval")),

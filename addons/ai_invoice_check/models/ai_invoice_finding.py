@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools.misc import format_date, formatLang
 from odoo.tools.translate import LazyTranslate
 from odoo.addons.ai_base import rpc
 from odoo.addons.ai_base.fields import Json
@@ -75,6 +76,7 @@ class AiInvoiceFinding(models.Model):
     compared_move_ids = fields.Many2many("account.move", compute="_compute_compared_move_ids",
                                          string="Compared with", help="The past bills this one was compared with")
     compared_ids = Json()
+    args = Json(help="The message's amounts, numbers, percentages and dates, written in the reader's language")
     raw = Json()
     needs_approval = fields.Boolean(help="The company's policy asks an accounting manager to approve this finding")
 
@@ -83,7 +85,7 @@ class AiInvoiceFinding(models.Model):
         for finding in self:
             finding.severity_rank = SEVERITY_RANK.get(finding.severity, 0)
 
-    @api.depends("template_key", "values")
+    @api.depends("template_key", "values", "args")
     @api.depends_context("lang")
     def _compute_message(self):
         for finding in self:
@@ -92,10 +94,35 @@ class AiInvoiceFinding(models.Model):
     def _render(self):
         template = MESSAGES.get(self.template_key)
         text = str(template) if template is not None else self.template_key or ""
+        values = dict(self.values or {})
+        for name, arg in (self.args or {}).items():
+            if isinstance(arg, dict) and name in values:
+                values[name] = self._format_arg(arg, values[name])
         try:
-            return text % (self.values or {})
+            return text % values
         except (KeyError, TypeError, ValueError):
             return text
+
+    def _format_arg(self, arg, default):
+        """An amount, number, percentage or date of a message, in the reader's language (and the
+        bill's currency for amounts)."""
+        kind, value = arg.get("kind"), arg.get("value")
+        env = self.env
+        try:
+            if kind == "amount":
+                return formatLang(env, float(value), currency_obj=self.move_id.currency_id or env.company.currency_id)
+            if kind == "number":
+                value = float(value)
+                return formatLang(env, value, digits=0 if value.is_integer() else 2)
+            if kind == "percent":
+                number = formatLang(env, float(value) * 100, digits=0)
+                # French writes a (narrow no-break) space before the percent sign
+                return f"{number}\u202f%" if (env.lang or "").startswith("fr") else f"{number}%"
+            if kind == "date":
+                return format_date(env, value)
+        except (TypeError, ValueError):
+            return default
+        return default
 
     def _compute_compared_move_ids(self):
         for finding in self:

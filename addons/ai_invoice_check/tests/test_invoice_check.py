@@ -399,3 +399,20 @@ class TestInvoiceCheckConcurrency(InvoiceCheckCase):
         bill.invoice_line_ids[:1].price_unit = 1000.0
         bill._ai_check(safe=False)
         self.assertNotEqual(bill.ai_finding_ids.ids, findings)
+
+    def test_finding_numbers_in_the_readers_language(self):
+        """Amounts, percentages and dates of a finding are written the reader's way (French: decimal
+        comma, a space before %), not the core's English "1,001.00" / "45%"."""
+        bill = self._bill(self.supplier, self.today, 1450.0, ref="NR-FMT-1")
+        bill._ai_check(safe=False)
+        finding = bill.ai_finding_ids.filtered(lambda f: f.template_key.startswith("amount_up"))
+        self.assertTrue(finding)
+        self.assertEqual(finding.args["expected"]["kind"], "amount")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        english = finding.with_context(lang="en_US").message
+        french = finding.with_context(lang="fr_FR").message
+        self.assertRegex(english, r"\d%")
+        self.assertIn("\u202f%", french)
+        self.assertRegex(french, r"\d,\d\d")
+        self.assertNotRegex(french, r"\d,\d{3}")
+        self.assertIn("d'habitude", french)

@@ -11,6 +11,7 @@ import requests
 
 from odoo import _, api, fields, models
 from odoo.tools import SQL, html2plaintext
+from odoo.tools.misc import formatLang
 
 from odoo.addons.ai_base import rpc
 from odoo.addons.ai_base.batching import CONCURRENCY_ERRORS, process_in_batches
@@ -43,18 +44,56 @@ BAND_OF_SCORE = [band_of(score) for score in range(101)]   # scores are 0-100: a
 
 
 def reasons_json(reasons, encoded):
-    """``json.dumps`` of a lead's reasons, each label encoded once per batch (labels recur)."""
+    """``json.dumps`` of a lead's reasons, each reason's description encoded once per batch (they recur)."""
     parts = []
     for r in reasons:
-        label = r["label"]
+        key = (r.get("feature"), r["label"])
         try:
-            text = encoded[label]
+            text = encoded[key]
         except KeyError:
-            text = encoded[label] = json.dumps(label)
+            text = encoded[key] = json.dumps({k: v for k, v in r.items() if k != "points"})[1:-1]
         points = r["points"]
         points = repr(points) if type(points) is float and math.isfinite(points) else json.dumps(points)
-        parts.append('{"label": %s, "points": %s}' % (text, points))
+        parts.append('{%s, "points": %s}' % (text, points))
     return "[" + ", ".join(parts) + "]"
+
+
+def reason_label(env, reason, labels):
+    """A reason of a lead's score in the reader's language: "Source : Website", "Délai de réponse
+    (heures) : 19,1" (the stored ``label`` is in the language the model was trained in)."""
+    if reason.get("code") == "native":
+        return env._("Not enough won/lost history for the AI model yet: Odoo's own probability is shown")
+    feature, kind = reason.get("feature"), reason.get("kind")
+    name = labels.get(feature)
+    if not name or kind not in ("categorical", "numeric", "multi", "text"):
+        return reason.get("label") or ""
+    value = reason.get("value")
+    if kind == "categorical":
+        shown = str(value) if value not in (None, False, "") else env._("not set")
+    elif kind == "numeric":
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            digits = 0 if float(value).is_integer() else (1 if abs(value) >= 10 else 2)
+            shown = formatLang(env, value, digits=digits)
+        else:
+            shown = env._("not set")
+    elif kind == "multi":
+        values = [str(v) for v in value or []]
+        shown = ", ".join(values[:3]) + ("…" if len(values) > 3 else "") if values else env._("none")
+    else:
+        shown = env._("%(count)s words", count=value) if value else env._("empty")
+    return env._("%(feature)s: %(value)s", feature=name, value=shown)
+
+
+def _reason_value(value):
+    """A reason's value as stored (JSON): numbers rounded, lists of text, nothing numpy."""
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value][:5]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        value = float(value)
+        return round(value, 3) if math.isfinite(value) else None
+    return str(value)[:80]
 
 
 class CrmLead(models.Model):
@@ -95,19 +134,23 @@ class CrmLead(models.Model):
     # Display
 
     @api.depends("ai_reasons", "ai_model_version")
+    @api.depends_context("lang")
     def _compute_ai_reasons_text(self):
+        labels = self._ai_feature_labels()
         for lead in self:
             lines = []
             for reason in lead.ai_reasons or []:
                 points = reason.get("points") or 0
+                label = reason_label(self.env, reason, labels)
                 if abs(points) >= 0.5:
                     sign = "+" if points > 0 else MINUS
-                    lines.append(f"{reason.get('label')} {sign}{abs(round(points))}")
+                    lines.append(f"{label} {sign}{abs(round(points))}")
                 else:
-                    lines.append(reason.get("label") or "")
+                    lines.append(label)
             lead.ai_reasons_text = "\n".join(lines)
 
     @api.depends("ai_best_weekday", "ai_best_hour_start", "ai_best_hour_end", "ai_best_channel")
+    @api.depends_context("lang")
     def _compute_ai_best_time(self):
         weekday_labels = dict(self._fields["ai_best_weekday"]._description_selection(self.env))
         channel_labels = {"email": _("Email"), "phone": _("Phone"), "linkedin": _("LinkedIn"),
@@ -128,6 +171,11 @@ class CrmLead(models.Model):
 
     # ------------------------------------------------------------------------------------------
     # Training
+
+    def _ai_feature_labels(self):
+        """{feature: its name in the reader's language}, for the reasons of a score; other modules
+        add their features' names."""
+        return feature_labels(self.env)
 
     def _ai_feature_spec(self):
         """The features the model learns from; other modules extend it (and ``_ai_read_features``)."""
@@ -260,7 +308,8 @@ class CrmLead(models.Model):
                 results[lead_id] = {
                     "score": score, "probability": percent, "band": BAND_OF_SCORE[min(max(score, 0), 100)],
                     "version": version,
-                    "reasons": [{"label": r["label"], "points": round(r["points"], 1)} for r in lead_reasons],
+                    "reasons": [{"feature": r["feature"], "kind": r["kind"], "value": _reason_value(r.get("value")),
+                                 "label": r["label"], "points": round(r["points"], 1)} for r in lead_reasons],
                 }
         return results
 
@@ -271,7 +320,7 @@ class CrmLead(models.Model):
         for lead in self.browse([int(i) for i in lead_ids]):
             score = int(round(lead.probability or 0))
             results[lead.id] = {"score": score, "probability": float(lead.probability or 0), "band": band_of(score),
-                                "version": 0, "reasons": [{"label": note, "points": 0}]}
+                                "version": 0, "reasons": [{"code": "native", "label": note, "points": 0}]}
         return results
 
     def _ai_write_scores(self, results):
@@ -723,7 +772,7 @@ class CrmLead(models.Model):
         leads = self._ai_readable(lead_ids, "write")   # the new scores are stored on the leads
         leads.sudo()._ai_rescore()
         return [{"id": lead.id, "score": lead.ai_score, "probability": lead.ai_probability, "band": lead.ai_band,
-                 "trend": lead.ai_trend, "previous_score": lead.ai_score_previous, "reasons": lead.ai_reasons or [],
+                 "trend": lead.ai_trend, "previous_score": lead.ai_score_previous, "reasons": lead._ai_reasons_read(),
                  "model_version": lead.ai_model_version} for lead in leads.sudo()]
 
     @api.model
@@ -732,8 +781,15 @@ class CrmLead(models.Model):
         self = rpc.reader(self)   # answered in the caller's language
         rpc.options_argument(self.env, options, ())
         leads = self._ai_readable(lead_ids)
-        return [{"id": lead.id, "score": lead.ai_score, "reasons": lead.ai_reasons or [],
+        return [{"id": lead.id, "score": lead.ai_score, "reasons": lead._ai_reasons_read(),
                  "text": lead.ai_reasons_text or ""} for lead in leads.sudo()]
+
+    def _ai_reasons_read(self):
+        """The lead's reasons for a caller: ``[{"label" (in the caller's language), "points", "feature"}]``."""
+        self.ensure_one()
+        labels = self._ai_feature_labels()
+        return [{"label": reason_label(self.env, r, labels), "points": r.get("points") or 0,
+                 "feature": r.get("feature") or r.get("code") or False} for r in self.ai_reasons or []]
 
     @api.model
     def ai_next_best_action(self, lead_ids, **options):

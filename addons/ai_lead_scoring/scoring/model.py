@@ -522,8 +522,9 @@ class Scorer:
     def explain(self, rows, top=3):
         """The ``top`` reasons of each row's score, largest effect first.
 
-        :return: one list per row of ``{"feature", "label", "value", "points"}``: ``label`` reads
-            "Source: Website", ``points`` is the effect in percentage points of probability
+        :return: one list per row of ``{"feature", "kind", "label", "value", "points"}``: ``label``
+            reads "Source: Website" (in the training's labels; the ORM words it again in the reader's
+            language from ``feature``, ``kind`` and ``value``), ``points`` is the effect in percentage points of probability
             (positive raises the score), relative to the average lead.
         """
         return self.predict_explain(rows, top=top)[1]
@@ -565,7 +566,7 @@ class Scorer:
                     label = labels[key] = self._label(f, value)
                 except TypeError:   # an unhashable value
                     label = self._label(f, value)
-                reasons.append({"feature": f["name"], "label": label, "value": value,
+                reasons.append({"feature": f["name"], "kind": f["kind"], "label": label, "value": value,
                                 "points": round(point, 2)})
             result.append(reasons)
         return p, result

@@ -45,6 +45,25 @@ class TestLeadScoring(LeadScoringCase):
         self.assertIn("+", referral.ai_reasons_text)
         self.assertLess(min(r["points"] for r in cold.ai_reasons), 0)
 
+    def test_reasons_in_the_readers_language(self):
+        """The reasons are worded when read, in the reader's language and number format, whatever the
+        language the model was trained in."""
+        self._train()
+        lead = self._open_lead("Referral", expected_revenue=12345.5)
+        lead._ai_rescore()
+        self.env["res.lang"]._activate_lang("fr_FR")
+        english = lead.with_context(lang="en_US").ai_reasons_text
+        french = lead.with_context(lang="fr_FR").ai_reasons_text
+        self.assertIn("Source: Referral", english)
+        self.assertIn("Source : Referral", french)
+        self.assertNotIn("Source: Referral", french)
+        # the RPC answer too (the caller's language)
+        [explained] = self.env["crm.lead"].with_context(lang="fr_FR").ai_explain(lead.ids)
+        self.assertTrue(all(" : " in r["label"] for r in explained["reasons"]), explained["reasons"])
+        # a reason stored before reasons carried their feature keeps its words
+        lead.ai_reasons = [{"label": "Old reason", "points": 4.0}]
+        self.assertIn("Old reason +4", lead.with_context(lang="fr_FR").ai_reasons_text)
+
     def test_change_rescores_at_once_with_a_trend(self):
         self._train()
         lead = self._open_lead("Cold call").with_context(ai_no_rescore=False)

@@ -160,6 +160,9 @@ class CrmLead(models.Model):
             return bool(self.env.context["ai_erp_features"])
         return param_enabled(self.env, LEAD_FEATURES_PARAM)
 
+    def _ai_feature_labels(self):
+        return {**super()._ai_feature_labels(), **erp_feature_labels(self.env)}
+
     def _ai_feature_spec(self):
         spec = super()._ai_feature_spec()
         if not self._ai_erp_features_enabled():
