@@ -11,6 +11,7 @@ Codes: ``empty``, ``bad_base64``, ``too_large`` (``size_mb``, ``max_mb``), ``unk
 import base64
 import binascii
 import io
+import logging
 import re
 import warnings
 
@@ -112,6 +113,19 @@ def _check_pdf(data, max_pages):
         PdfReader = _pdf_reader_class()
     except ImportError:           # no PDF library: the reader will say what it can
         return None
+    # the PDF library logs every oddity of a damaged file: refusing the file says it once, in the user's words
+    loggers = [logging.getLogger(name) for name in ("PyPDF2", "pypdf")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        return _open_pdf(PdfReader, data, max_pages)
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
+def _open_pdf(PdfReader, data, max_pages):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
