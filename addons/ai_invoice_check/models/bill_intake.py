@@ -11,11 +11,10 @@ import logging
 from PIL import Image
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
 
 from odoo.addons.ai_base import rpc
-from odoo.addons.ai_base.batching import CONCURRENCY_ERRORS
 
 from ..reading import intake
 
@@ -169,43 +168,15 @@ class AccountMove(models.Model):
 
     @api.model
     def _ai_import_accepted(self, journal, accepted, refused):
-        """Bills from the accepted documents: all at once (Odoo groups an XML e-invoice with its PDF),
-        and file by file if that fails, each in a savepoint so that a failing file leaves nothing."""
+        """Bills from the accepted documents, all in one import (Odoo groups an XML e-invoice with its
+        PDF). No savepoint around it: Odoo's document import commits the transaction itself around each
+        decoder (``rollbackable_transaction``), and keeps a document it cannot decode as a bill with
+        the reason in its chatter; any other error ends the whole call, so nothing is half-created."""
         if not accepted:
             return self.browse()
-        Attachment = self.env["ir.attachment"]
-        Journal = journal.with_context(default_move_type="in_invoice")
-
-        def import_files(files):
-            # as the web client's upload: attachments of no record yet; the import links them to their bill
-            attachments = Attachment.create([dict(f) for f in files])
-            return Journal._create_document_from_attachment(attachments.ids)
-
-        try:
-            with self.env.cr.savepoint():
-                return import_files(accepted)
-        except CONCURRENCY_ERRORS:
-            raise
-        except AccessError:
-            raise
-        except Exception:  # noqa: BLE001 - find the file at fault below
-            _logger.info("Bill import: %d documents failed together, importing them one by one", len(accepted))
-        moves = self.browse()
-        for file in accepted:
-            try:
-                with self.env.cr.savepoint():
-                    moves |= import_files([file])
-            except CONCURRENCY_ERRORS:
-                raise
-            except (UserError, ValidationError) as exc:
-                refused.append({"file": file["name"], "error": "import_failed",
-                                "message": self.env._("%(file)s: %(reason)s", file=file["name"], reason=str(exc))})
-            except Exception:  # noqa: BLE001 - a bad file gets a message, the others are imported
-                _logger.exception("Bill import: %s could not be imported", file["name"])
-                refused.append({"file": file["name"], "error": "import_failed",
-                                "message": self.env._("%(file)s: the file could not be imported as a bill.",
-                                                      file=file["name"])})
-        return moves
+        # as the web client's upload: attachments of no record yet; the import links them to their bill
+        attachments = self.env["ir.attachment"].create([dict(f) for f in accepted])
+        return journal.with_context(default_move_type="in_invoice")._create_document_from_attachment(attachments.ids)
 
 
 class IrAttachment(models.Model):
