@@ -35,6 +35,7 @@ import io
 import json
 import math
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -157,6 +158,14 @@ def scorer():
 
 # ------------------------------------------------------------------------------------------------
 # Targets: one call each, returning normally when the reader kept its contract
+
+
+class Stuck(BaseException):
+    """An input the reader is still busy with after four times the time allowed."""
+
+
+def _stuck(signum, frame):
+    raise Stuck()
 
 
 class Broken(AssertionError):
@@ -292,10 +301,19 @@ def run(name, target, strategy, inputs, seed, max_seconds=MAX_SECONDS, keep=5):
         stats["inputs"] += 1
         started = time.perf_counter()
         problem = None
+        hang = math.isfinite(max_seconds) and hasattr(signal, "setitimer")
+        if hang:   # an input that never ends must be reported, not hang the run
+            signal.signal(signal.SIGALRM, _stuck)
+            signal.setitimer(signal.ITIMER_REAL, 4 * max_seconds)
         try:
             target(value)
+        except Stuck:
+            problem = f"still running after {4 * max_seconds:.0f} s (stopped)"
         except Exception as exc:  # noqa: BLE001 - any escape is what we count
             problem = f"{type(exc).__name__}: {str(exc)[:200]}"
+        finally:
+            if hang:
+                signal.setitimer(signal.ITIMER_REAL, 0)
         seconds = time.perf_counter() - started
         stats["max_s"] = max(stats["max_s"], seconds)
         if problem is None and seconds > max_seconds:
@@ -304,7 +322,8 @@ def run(name, target, strategy, inputs, seed, max_seconds=MAX_SECONDS, keep=5):
             stats["crashes"] += 1
             if len(stats["first"]) < keep:
                 size = len(value) if isinstance(value, (bytes, list)) else None
-                stats["first"].append({"error": problem, "input_size": size})
+                stats["first"].append({"error": problem, "input_size": size,
+                                       "input_head": repr(value[:120]) if isinstance(value, bytes) else None})
 
     fuzz()
     stats["max_s"] = round(stats["max_s"], 3)

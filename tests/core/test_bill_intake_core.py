@@ -138,3 +138,15 @@ def test_entity_expansion_is_refused():
     bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
             b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><Invoice>&lol2;</Invoice>')
     assert code_of(bomb)[0] == "bad_xml"
+
+
+def test_a_pdf_that_loops_the_python_parser_is_refused():
+    """Found by benchmarks/fuzz.py (a mutation of a generated bill): PyPDF2 never returns on it. The
+    intake opens PDFs with Poppler in a bounded process, as the reader does."""
+    import shutil
+    from pathlib import Path
+
+    if not shutil.which("pdfinfo"):
+        pytest.skip("Poppler is not installed")
+    data = (Path(__file__).parent / "data" / "pypdf_loop.pdf").read_bytes()
+    assert code_of(data)[0] == "corrupt_pdf"

@@ -12,7 +12,9 @@ import base64
 import binascii
 import io
 import logging
+import os
 import re
+import tempfile
 import warnings
 
 #: default size cap of one document (the setting ``ai_invoice_check.max_document_mb``)
@@ -22,6 +24,8 @@ DEFAULT_MAX_MB = 20
 MAX_PIXELS = 50_000_000
 #: pages of one PDF read (a bill; a longer document is a statement or a catalogue)
 MAX_PAGES = 100
+#: seconds Poppler may take to open a PDF before it is refused as damaged
+PDF_TIMEOUT = 10
 
 KINDS = ("pdf", "xml", "png", "jpeg", "tiff")
 MIMETYPES = {"pdf": "application/pdf", "xml": "application/xml", "png": "image/png", "jpeg": "image/jpeg",
@@ -108,7 +112,21 @@ def _pdf_reader_class():
 
 def _check_pdf(data, max_pages):
     """Pages of a PDF that opens; an encrypted PDF opens when it has no user password (only its
-    permissions are restricted, as some suppliers' invoicing tools do)."""
+    permissions are restricted, as some suppliers' invoicing tools do). Opened by Poppler's pdfinfo,
+    as the reader will, in a process bounded by :data:`PDF_TIMEOUT` (a Python PDF parser can loop
+    for ever on a crafted file); without Poppler, by the PDF library."""
+    from . import sources
+
+    if not sources.missing_tools(("pdfinfo",)):
+        with tempfile.TemporaryDirectory(prefix="ai_intake_") as tmp:
+            path = os.path.join(tmp, "document.pdf")
+            with open(path, "wb") as handle:
+                handle.write(data)
+            try:
+                pages = sources.pdf_info(path, PDF_TIMEOUT)["pages"]
+            except sources.ReadError as exc:
+                raise IntakeError("encrypted_pdf" if exc.code == "encrypted" else "corrupt_pdf") from None
+        return _checked_pages(pages, max_pages)
     try:
         PdfReader = _pdf_reader_class()
     except ImportError:           # no PDF library: the reader will say what it can
@@ -146,7 +164,11 @@ def _open_pdf(PdfReader, data, max_pages):
             pages = len(reader.pages)
         except Exception:  # noqa: BLE001
             raise IntakeError("corrupt_pdf") from None
-    if pages == 0:
+    return _checked_pages(pages, max_pages)
+
+
+def _checked_pages(pages, max_pages):
+    if not pages:
         raise IntakeError("corrupt_pdf")
     if max_pages is not None and pages > max_pages:
         raise IntakeError("too_many_pages", pages=pages, max_pages=max_pages)
