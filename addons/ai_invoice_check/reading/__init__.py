@@ -63,6 +63,7 @@ import time
 
 from . import extract as _extract
 from . import identity as _identity
+from . import intake as _intake
 from . import layout as _layout
 from . import lines as _lines
 from . import memory as _memory
@@ -190,6 +191,13 @@ def _read(data, filename, mimetype, opts, memory, result):
         else:
             if _sources.missing_tools(("tesseract",)):
                 return _error(result, "ocr_unavailable", "Tesseract is not installed: images cannot be read")
+            try:   # a decompression bomb is refused from its header, before Tesseract decodes it
+                _intake.check_document(data, max_bytes=None, max_pages=None)
+            except _intake.IntakeError as exc:
+                if exc.code == "image_too_large":
+                    return _error(result, "too_large", "the image has too many pixels to be read safely")
+                if exc.code == "corrupt_image":
+                    return _error(result, "corrupt", "the image cannot be opened")
             try:
                 ocr = _sources.ocr_words(path, opts["ocr_languages"], timeout)
             except _sources.ReadError as exc:

@@ -119,12 +119,34 @@ def pdf_words(path, first, last, timeout):
     return pages
 
 
+#: longest side of a page rendered for OCR, in inches (A3 is 16.5): a PDF whose page claims to be
+#: metres wide is rendered at this size, not at the resolution asked (that would be gigapixels)
+MAX_PAGE_INCHES = 17.0
+
+
+def page_sizes(path, first, last, timeout):
+    """{page number: (width, height) in points} of a PDF (pdfinfo); pages it does not list are absent."""
+    try:
+        out = run(["pdfinfo", "-f", str(first), "-l", str(last), path], timeout).decode("utf-8", "replace")
+    except ReadError:
+        return {}
+    return {int(n): (float(w), float(h))
+            for n, w, h in re.findall(r"^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+) pts", out, re.M)}
+
+
 def render_pages(path, pages, dpi, tmpdir, timeout):
-    """PNG files of the given 1-based pages of a PDF."""
+    """PNG files of the given 1-based pages of a PDF, each at ``dpi`` and at most
+    :data:`MAX_PAGE_INCHES` on its longest side."""
     files = []
+    sizes = page_sizes(path, min(pages), max(pages), timeout) if pages else {}
     for number in pages:
         prefix = os.path.join(tmpdir, f"page{number}")
-        run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-f", str(number), "-l", str(number),
+        width, height = sizes.get(number, (0.0, 0.0))
+        if max(width, height) / 72.0 > MAX_PAGE_INCHES or number not in sizes:
+            scale = ["-scale-to", str(int(MAX_PAGE_INCHES * dpi))]
+        else:
+            scale = ["-r", str(dpi)]
+        run(["pdftoppm", *scale, "-gray", "-png", "-f", str(number), "-l", str(number),
              "-singlefile", path, prefix], timeout)
         files.append(prefix + ".png")
     return files
