@@ -80,3 +80,33 @@ def test_readme_gives_exactly_the_two_commands():
     ci = (Path(suite.REPO) / ".ci" / "run").read_text()
     assert "./suite test" in ci
     assert os.access(Path(suite.REPO) / ".ci" / "run", os.X_OK)
+
+
+def test_missing_chromium_stops_the_tests_with_one_sentence(monkeypatch, tmp_path):
+    monkeypatch.setattr(suite, "TEST_PACKAGES", {"chromium": [str(tmp_path / "no-chromium")]})
+    monkeypatch.setattr(suite.shutil, "which", lambda name: None)
+    with pytest.raises(suite.SetupError, match=r"browser tours need Chromium: apt install chromium"):
+        suite.ensure_test_packages()
+
+
+def test_chromium_that_apt_cannot_install_is_not_skipped(monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr(suite, "TEST_PACKAGES", {"chromium": [str(tmp_path / "no-chromium")]})
+    monkeypatch.setattr(suite.shutil, "which", lambda name: "/usr/bin/" + name)
+    monkeypatch.setattr(suite.os, "geteuid", lambda: 0)
+
+    def failing_apt(cmd, **kw):
+        calls.append(cmd)
+        return suite.subprocess.CompletedProcess(cmd, 100)
+
+    monkeypatch.setattr(suite.subprocess, "run", failing_apt)
+    with pytest.raises(suite.SetupError, match=r"browser tours need Chromium"):
+        suite.ensure_test_packages()
+    assert ["apt-get", "install", "-y", "-q", "chromium"] in calls
+    assert ["apt-get", "update", "-q"] in calls
+
+
+def test_installed_chromium_is_accepted(monkeypatch, tmp_path):
+    (tmp_path / "chromium").write_text("")
+    monkeypatch.setattr(suite, "TEST_PACKAGES", {"chromium": [str(tmp_path / "chromium")]})
+    suite.ensure_test_packages()

@@ -16,6 +16,9 @@
         "views/ai_invoice_finding_views.xml",
         "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["ai_invoice_check/static/tests/tours/**/*"],
+    },
     "installable": True,
     "application": True,
 }

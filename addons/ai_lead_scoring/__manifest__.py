@@ -17,6 +17,9 @@
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["ai_lead_scoring/static/tests/tours/**/*"],
+    },
     "installable": True,
     "application": True,
 }
